@@ -1,0 +1,29 @@
+// Result-type inference for every op in ops.def, dispatched on the table's
+// `rule` column. The verifier checks declared result types against it; the
+// frontends use it to type the nodes they build.
+#ifndef IMCC_IR_SHAPE_INFERENCE_H_
+#define IMCC_IR_SHAPE_INFERENCE_H_
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "ir/module.h"
+
+namespace imcc::ir {
+
+// Returns the result types of `op` applied to operands of `input_types` with
+// `attrs` (defaults from attrs.def fill missing ones). InvalidArgument names
+// the offending operand or attribute ("input 1 (weight) has rank 3, expected
+// 4"); the caller prefixes the node.
+absl::StatusOr<std::vector<TensorType>> InferResultTypes(
+    Op op, const std::vector<TensorType>& input_types, const AttributeMap& attrs);
+
+// Same, for an existing node of `graph`.
+absl::StatusOr<std::vector<TensorType>> InferResultTypes(const Graph& graph, const Node& node);
+
+// Returns the numpy broadcast of `a` and `b`, or InvalidArgument.
+absl::StatusOr<Shape> BroadcastShapes(const Shape& a, const Shape& b);
+
+}  // namespace imcc::ir
+
+#endif  // IMCC_IR_SHAPE_INFERENCE_H_
