@@ -21,6 +21,14 @@ std::shared_ptr<const WeightData> MakeWeightData(std::string bytes) {
   return data;
 }
 
+std::shared_ptr<const WeightData> MakeWeightReference(uint64_t hash, int64_t size) {
+  auto data = std::make_shared<WeightData>();
+  data->hash = hash;
+  data->is_reference = true;
+  data->reference_size = size;
+  return data;
+}
+
 const Attribute& Node::Get(absl::string_view name) const {
   auto it = attrs.find(name);
   if (it != attrs.end()) return it->second;
@@ -218,7 +226,9 @@ bool Graph::StructurallyEqual(const Graph& o) const {
     const Value& b = o.values_[i];
     if (a.name != b.name || a.kind != b.kind || a.type != b.type || a.producer != b.producer ||
         (a.data == nullptr) != (b.data == nullptr) ||
-        (a.data != nullptr && a.data->bytes != b.data->bytes)) {
+        (a.data != nullptr && (a.data->bytes != b.data->bytes ||
+                               a.data->is_reference != b.data->is_reference ||
+                               (a.data->is_reference && a.data->hash != b.data->hash)))) {
       return false;
     }
   }

@@ -31,10 +31,17 @@ enum class ValueKind : int { kInput, kWeight, kNodeResult };
 struct WeightData {
   std::string bytes;
   uint64_t hash = 0;  // FNV-1a 64 of `bytes`: the content reference.
+  // A reference received across the plugin ABI without its payload: `bytes`
+  // is empty, `hash` and `reference_size` name the host-held payload. Only
+  // passes that declare reads_weights see real bytes.
+  bool is_reference = false;
+  int64_t reference_size = 0;
 };
 
 // Returns a new payload over `bytes`, with its hash computed.
 std::shared_ptr<const WeightData> MakeWeightData(std::string bytes);
+// Returns a payload-less reference to a host-held payload.
+std::shared_ptr<const WeightData> MakeWeightReference(uint64_t hash, int64_t size);
 // Returns the FNV-1a 64-bit hash of `bytes` (stable across processes).
 uint64_t ContentHash(absl::string_view bytes);
 

@@ -50,7 +50,10 @@ std::string PrintModule(const Module& module, const PrintOptions& options) {
     if (v.kind != ValueKind::kWeight) continue;
     absl::StrAppend(&out, "  weight ", V(g, id), " : ", TypeToString(v.type));
     if (v.data != nullptr) {
-      if (options.elide_weight_data) {
+      if (v.data->is_reference) {
+        absl::StrAppend(&out, " = dense<ref ", absl::StrFormat("%016x", v.data->hash), " ",
+                        v.data->reference_size, " bytes>");
+      } else if (options.elide_weight_data) {
         absl::StrAppend(&out, " = dense<elided ", v.data->bytes.size(), " bytes>");
       } else {
         absl::StrAppend(&out, " = dense<\"", absl::BytesToHexString(v.data->bytes), "\">");

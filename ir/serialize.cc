@@ -100,8 +100,9 @@ std::string SerializeModule(const Module& module, WeightMode mode) {
     if (v.data != nullptr) {
       vp->set_has_data(true);
       vp->set_data_hash(v.data->hash);
-      vp->set_data_size(static_cast<int64_t>(v.data->bytes.size()));
-      if (mode == WeightMode::kInline) vp->set_data(v.data->bytes);
+      vp->set_data_size(v.data->is_reference ? v.data->reference_size
+                                             : static_cast<int64_t>(v.data->bytes.size()));
+      if (mode == WeightMode::kInline && !v.data->is_reference) vp->set_data(v.data->bytes);
     }
   }
   for (const Node& n : g.nodes()) {
@@ -121,7 +122,7 @@ std::string SerializeModule(const Module& module, WeightMode mode) {
 
 void CollectWeights(const Module& module, WeightStore& store) {
   for (const Value& v : module.graph().values()) {
-    if (v.data != nullptr) store.emplace(v.data->hash, v.data);
+    if (v.data != nullptr && !v.data->is_reference) store.emplace(v.data->hash, v.data);
   }
 }
 
@@ -172,6 +173,8 @@ absl::StatusOr<Module> DeserializeModule(absl::string_view bytes, const WeightSt
                 vp.data_hash()));
           }
           data = it->second;
+        } else {
+          data = MakeWeightReference(vp.data_hash(), vp.data_size());
         }
       }
       IMCC_RETURN_IF_ERROR(g.AddWeight(vp.name(), std::move(type), std::move(data)).status());

@@ -32,7 +32,8 @@ void CollectWeights(const Module& module, WeightStore& store);
 // Returns the module in `bytes`. DataLoss if the bytes are not a ModuleProto
 // or carry another format tag; InvalidArgument if they are inconsistent
 // (unknown op, bad index). References are resolved from `store` (NotFound
-// when absent); with no store, referenced weights become shape-only.
+// when absent); with no store they stay references (WeightData::is_reference)
+// and serialise back as references.
 absl::StatusOr<Module> DeserializeModule(absl::string_view bytes,
                                          const WeightStore* store = nullptr);
 

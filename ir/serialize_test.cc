@@ -50,6 +50,20 @@ TEST(SerializeTest, MissingReferencedWeightIsNotFound) {
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("weight 'w' refers to payload")));
 }
 
+TEST(SerializeTest, UnresolvedReferencesSurviveARoundTrip) {
+  IMCC_ASSERT_OK_AND_ASSIGN(Module m, ParseModule(kText));
+  IMCC_ASSERT_OK_AND_ASSIGN(Module plugin_side,
+                            DeserializeModule(SerializeModule(m, WeightMode::kReference)));
+  const Value& w = plugin_side.graph().value(plugin_side.graph().FindValue("w"));
+  ASSERT_NE(w.data, nullptr);
+  EXPECT_TRUE(w.data->is_reference);
+  EXPECT_EQ(w.data->reference_size, 24);
+  WeightStore store;
+  CollectWeights(m, store);
+  IMCC_ASSERT_OK_AND_ASSIGN(Module back, DeserializeModule(SerializeModule(plugin_side), &store));
+  EXPECT_TRUE(back.StructurallyEqual(m));
+}
+
 TEST(SerializeTest, GarbageIsDataLoss) {
   EXPECT_THAT(DeserializeModule("\xff\xff\xff garbage"),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("not a serialised imcc module")));

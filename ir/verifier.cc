@@ -39,7 +39,7 @@ absl::Status VerifyValue(const Graph& g, ValueId id) {
       if (!(s > 0)) return Err(where, ": quantisation scale must be > 0, got ", FormatFloat(s));
     }
   }
-  if (v.kind == ValueKind::kWeight && v.data != nullptr) {
+  if (v.kind == ValueKind::kWeight && v.data != nullptr && !v.data->is_reference) {
     const int64_t want = v.type.num_elements() * DTypeStorageBytes(v.type.dtype);
     if (static_cast<int64_t>(v.data->bytes.size()) != want) {
       return Err(where, ": weight data has ", absl::StrCat(v.data->bytes.size()),

@@ -1,0 +1,51 @@
+#include "passes/graph/register.h"
+
+#include "ir/support/status_macros.h"
+#include "passes/graph/canonicalize.h"
+#include "passes/graph/dce.h"
+#include "passes/graph/fold_batch_norm.h"
+
+namespace imcc::passes {
+namespace {
+
+PassInfo Info(std::string name, std::string summary, std::unique_ptr<Pass> (*create)(),
+              bool reads_weights) {
+  PassInfo info;
+  info.name = std::move(name);
+  info.summary = std::move(summary);
+  info.reads_weights = reads_weights;
+  info.provider = "graph";
+  info.factory = [create](const PassOptions&) -> absl::StatusOr<std::unique_ptr<Pass>> {
+    return create();
+  };
+  return info;
+}
+
+}  // namespace
+
+absl::Status RegisterGraphPasses(PassRegistry& r) {
+  IMCC_RETURN_IF_ERROR(r.RegisterPass(
+      Info("canonicalize",
+           "drop identities and no-op reshapes, fold reshape chains, sort topologically, remove "
+           "dead code",
+           &CreateCanonicalizePass, false)));
+  IMCC_RETURN_IF_ERROR(
+      r.RegisterPass(Info("dce", "remove unused nodes and weights", &CreateDcePass, false)));
+  IMCC_RETURN_IF_ERROR(r.RegisterPass(Info(
+      "fold-batch-norm", "fold inference batch normalisation into the preceding convolution",
+      &CreateFoldBatchNormPass, true)));
+  // The extension points mark where backends insert their passes (DESIGN.md
+  // data flow); until a backend registers, they expand to nothing.
+  IMCC_RETURN_IF_ERROR(r.RegisterPipeline(
+      {"imcc-default",
+       "canonicalize,@after-import,fold-batch-norm,canonicalize,@before-partition,"
+       "@after-partition,@before-mapping,@after-mapping,@before-codegen",
+       "the default graph pipeline with every extension point", "graph"}));
+  IMCC_RETURN_IF_ERROR(r.RegisterPipeline(
+      {"imcc-o0", "@after-import,@before-partition,@after-partition,@before-mapping,"
+                  "@after-mapping,@before-codegen",
+       "no graph optimisation; extension points only", "graph"}));
+  return absl::OkStatus();
+}
+
+}  // namespace imcc::passes
