@@ -4,6 +4,7 @@
 #include "passes/graph/canonicalize.h"
 #include "passes/graph/dce.h"
 #include "passes/graph/fold_batch_norm.h"
+#include "passes/graph/forbid_ops.h"
 
 namespace imcc::passes {
 namespace {
@@ -34,6 +35,13 @@ absl::Status RegisterGraphPasses(PassRegistry& r) {
   IMCC_RETURN_IF_ERROR(r.RegisterPass(Info(
       "fold-batch-norm", "fold inference batch normalisation into the preceding convolution",
       &CreateFoldBatchNormPass, true)));
+  PassInfo forbid;
+  forbid.name = "forbid-ops";
+  forbid.summary = "fail if any of the listed ops remains (a legality check)";
+  forbid.provider = "graph";
+  forbid.options = {{"ops", OptionSpec::Type::kString, "", "comma-separated ops.def names", {}}};
+  forbid.factory = [](const PassOptions& o) { return CreateForbidOpsPass(o.GetString("ops")); };
+  IMCC_RETURN_IF_ERROR(r.RegisterPass(std::move(forbid)));
   // The extension points mark where backends insert their passes (DESIGN.md
   // data flow); until a backend registers, they expand to nothing.
   IMCC_RETURN_IF_ERROR(r.RegisterPipeline(

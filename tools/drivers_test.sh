@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# End-to-end tests of //tools:compile and //tools:imcc-opt as a user runs
+# them: real binaries, real plugin .so files, real ONNX files. Every bad
+# input must give one line on stderr naming the problem and a non-zero exit,
+# and must never crash (exit >= 128) or leave a partial output file.
+set -uo pipefail
+
+R="${TEST_SRCDIR}/imcc"
+COMPILE="$R/tools/compile"
+OPT="$R/tools/imcc-opt"
+T="${TEST_TMPDIR}"
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+
+# expect_error NAME EXPECTED_SUBSTRING CMD...: non-zero exit below 128,
+# exactly one stderr line, containing the substring.
+expect_error() {
+  local name="$1" want="$2"
+  shift 2
+  "$@" >"$T/out" 2>"$T/err"
+  local rc=$?
+  local lines
+  lines=$(wc -l <"$T/err")
+  if [[ $rc -eq 0 || $rc -ge 128 ]]; then
+    bad "$name: exit $rc (want 1..127)"; cat "$T/err"; return
+  fi
+  if [[ $lines -ne 1 ]]; then
+    bad "$name: $lines stderr lines (want 1)"; cat "$T/err"; return
+  fi
+  if ! grep -qF -- "$want" "$T/err"; then
+    bad "$name: stderr lacks '$want'"; cat "$T/err"; return
+  fi
+  ok
+}
+
+expect_ok() {
+  local name="$1"
+  shift
+  if ! "$@" >"$T/out" 2>"$T/err"; then
+    bad "$name: exit $?"; cat "$T/err"; return 1
+  fi
+  ok
+}
+
+# --- compile: the main job -------------------------------------------------
+expect_ok "default compile" "$COMPILE"
+grep -q "model: testdata/models/resnet18.onnx (built-in default)" "$T/out" && ok || bad "default model line"
+grep -q "MACs: 1814073344" "$T/out" && ok || bad "resnet18 MACs"
+cp "$T/out" "$T/first"
+"$COMPILE" >"$T/second" 2>/dev/null
+cmp -s "$T/first" "$T/second" && ok || bad "compile output is not deterministic"
+
+expect_ok "help" "$COMPILE" --help
+for flag in --model --target --pipeline --emit --out --plugin --shape-only --verify-each \
+            --print-ir-after --time-passes --reproducer --list-passes --list-plugins --list-ops; do
+  grep -q -- "$flag" "$T/out" && ok || bad "--help does not document $flag"
+done
+
+expect_ok "emit ir" "$COMPILE" --model="$R/testdata/models/mobilenet_v2.onnx" --emit=ir
+grep -q "nn.conv" "$T/out" && grep -q "group=" "$T/out" && ok || bad "emit=ir lacks grouped conv"
+
+expect_ok "out dir" "$COMPILE" --model="$R/testdata/models/tiny/tiny_cnn.onnx" --out="$T/o1"
+for f in module.imcc module.pb summary.txt; do [[ -s "$T/o1/$f" ]] && ok || bad "missing $f"; done
+ls "$T/o1" | grep -q tmp && bad "temporary file left in out dir" || ok
+# The written IR (with weights) parses, verifies and round-trips through imcc-opt.
+expect_ok "opt reads compile output" "$OPT" "$T/o1/module.imcc"
+cmp -s "$T/out" "$T/o1/module.imcc" && ok || bad "module.imcc does not round-trip"
+
+expect_ok "transformer" "$COMPILE" --model="$R/testdata/models/bert_block.onnx"
+grep -q "nn.softmax" "$T/out" && ok || bad "bert summary lacks softmax"
+
+expect_ok "list passes" "$COMPILE" --list-passes
+grep -q "fold-batch-norm" "$T/out" && grep -q "imcc-default" "$T/out" && ok || bad "list-passes"
+expect_ok "list plugins" "$COMPILE" --list-plugins
+grep -q "^onnx" "$T/out" && grep -q "^graph" "$T/out" && ok || bad "list-plugins"
+expect_ok "list ops" "$COMPILE" --list-ops
+grep -q "nn.conv" "$T/out" && ok || bad "list-ops"
+
+# --- bad input -------------------------------------------------------------
+B="$R/testdata/onnx_bad"
+expect_error "missing file" "/nonexistent.onnx: no such file" "$COMPILE" --model=/nonexistent.onnx
+expect_error "empty file" "empty.onnx: empty file" "$COMPILE" --model="$B/empty.onnx"
+expect_error "truncated" "truncated.onnx: not an ONNX model" "$COMPILE" --model="$B/truncated.onnx"
+expect_error "text as onnx" "text_file.onnx: not an ONNX model" "$COMPILE" --model="$B/text_file.onnx"
+expect_error "unsupported op" "node 'nz0' (NonZero): has unsupported op type 'NonZero'" \
+  "$COMPILE" --model="$B/unsupported_op.onnx"
+expect_error "cycle" "cycle.onnx: ONNX checker" "$COMPILE" --model="$B/cycle.onnx"
+expect_error "dangling input" "dangling_input.onnx: ONNX checker" "$COMPILE" --model="$B/dangling_input.onnx"
+expect_error "bad pipeline" "expected '}' to close the options of 'forbid-ops'" \
+  "$COMPILE" --pipeline='forbid-ops{ops=nn.relu'
+expect_error "unknown pass" "unknown pass 'no-such-pass'" "$COMPILE" --pipeline=canonicalize,no-such-pass
+expect_error "unknown option" "pass 'forbid-ops' has no option 'opz'" "$COMPILE" --pipeline='forbid-ops{opz=x}'
+expect_error "non-plugin .so" "does not export IMCC_GetPluginApi (not an imcc plugin)" \
+  "$COMPILE" --plugin="$R/plugins/testing/libnot_a_plugin.so"
+expect_error "other ABI major" "was built for imcc plugin ABI 1.3, this host speaks ABI 0.1" \
+  "$COMPILE" --plugin="$R/plugins/testing/libbad_major_plugin.so"
+expect_error "missing plugin" "plugin '/nonexistent/libx_plugin.so': no such file" \
+  "$COMPILE" --plugin=/nonexistent/libx_plugin.so
+expect_error "unknown flag" "unknown flag '--modle'" "$COMPILE" --modle=x
+expect_error "bad emit" "--emit must be summary, ir, program or report" "$COMPILE" --emit=asm
+expect_error "no backend yet" "no hardware backend plugin is loaded" "$COMPILE" --target=isaac
+expect_error "failing pass" "pass 'forbid-ops' (#2 in 'canonicalize,forbid-ops{ops=nn.relu}'): node" \
+  "$COMPILE" --pipeline='canonicalize,forbid-ops{ops=nn.relu}' --out="$T/o2"
+[[ -e "$T/o2/module.imcc" ]] && bad "failed compile left module.imcc" || ok
+
+# --- imcc-opt --------------------------------------------------------------
+cat >"$T/m.imcc" <<'IR'
+module @m {
+  input %x : f32[4]
+  %a = tensor.identity(%x) : f32[4] @id
+  %b = nn.relu(%a) : f32[4] @relu
+  %c = nn.relu(%b) : f32[4] @relu2
+  output %c
+}
+IR
+expect_ok "opt canonicalize" "$OPT" "$T/m.imcc" --pipeline=canonicalize
+grep -q "tensor.identity" "$T/out" && bad "identity survived canonicalize" || ok
+expect_ok "opt stdin" "$OPT" --pipeline=dce <"$T/m.imcc"
+expect_ok "opt -o" "$OPT" "$T/m.imcc" --pipeline=canonicalize -o "$T/m2.imcc"
+[[ -s "$T/m2.imcc" ]] && ok || bad "-o wrote nothing"
+expect_ok "opt print-ir-after + time-passes" "$OPT" "$T/m.imcc" --pipeline=canonicalize \
+  --print-ir-after=canonicalize --time-passes
+grep -q "IR after canonicalize" "$T/out" && grep -q "Pass execution timing report" "$T/out" && ok \
+  || bad "instrumentation output missing"
+
+# Third-party example plugin, loaded with --plugin= and run by name.
+expect_ok "example plugin" "$OPT" "$T/m.imcc" --plugin="$R/plugins/examples/libop_census_plugin.so" \
+  --pipeline=op-census
+grep -q 'metadata "op-census.nn.relu" = "2"' "$T/out" && ok || bad "op-census metadata missing"
+
+# Failure with a reproducer, then replay.
+expect_error "opt failing pass" "pass 'forbid-ops' (#2 in 'canonicalize,forbid-ops{ops=nn.relu}')" \
+  "$OPT" "$T/m.imcc" --pipeline='canonicalize,forbid-ops{ops=nn.relu}' --reproducer="$T/repro.imcc"
+head -2 "$T/repro.imcc" | grep -q "// pipeline: forbid-ops{ops=nn.relu}" && ok || bad "reproducer header"
+expect_error "replay reproducer" "pass 'forbid-ops' (#1 in 'forbid-ops{ops=nn.relu}'): node 'relu'" \
+  "$OPT" --run-reproducer="$T/repro.imcc"
+
+printf 'module @m {\n  input %%x : f32[4]\n  %%y = nn.relu(%%x) : f32[5] @r\n  output %%y\n}\n' >"$T/bad.imcc"
+expect_error "opt invalid IR" "bad.imcc: node 'r' (nn.relu): result 0 declared f32[5], inferred f32[4]" \
+  "$OPT" "$T/bad.imcc"
+printf 'module @m {\n  %%y = nn.frob(%%x) : f32[5] @r\n}\n' >"$T/syntax.imcc"
+expect_error "opt unknown op" "syntax.imcc: line 2:8: unknown op 'nn.frob'" "$OPT" "$T/syntax.imcc"
+expect_error "opt missing input" "nope.imcc: no such file" "$OPT" "$T/nope.imcc"
+
+echo "$pass passed, $fail failed"
+[[ $fail -eq 0 ]]
