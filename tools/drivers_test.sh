@@ -131,6 +131,10 @@ expect_ok "example plugin" "$OPT" "$T/m.imcc" --plugin="$R/plugins/examples/libo
   --pipeline=op-census
 grep -q 'metadata "op-census.nn.relu" = "2"' "$T/out" && ok || bad "op-census metadata missing"
 
+# Plugins found through $IMCC_PLUGIN_PATH.
+expect_ok "IMCC_PLUGIN_PATH" env IMCC_PLUGIN_PATH="$R/plugins/examples" "$OPT" --list-plugins
+grep -q "^op-census" "$T/out" && ok || bad "IMCC_PLUGIN_PATH plugin not listed"
+
 # Failure with a reproducer, then replay.
 expect_error "opt failing pass" "pass 'forbid-ops' (#2 in 'canonicalize,forbid-ops{ops=nn.relu}')" \
   "$OPT" "$T/m.imcc" --pipeline='canonicalize,forbid-ops{ops=nn.relu}' --reproducer="$T/repro.imcc"

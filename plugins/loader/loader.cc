@@ -124,9 +124,12 @@ LoadedPlugin::LoadedPlugin(std::string path, void* handle, const IMCC_PluginApi*
       name_(api->name == nullptr ? "" : api->name),
       version_(api->version == nullptr ? "" : api->version) {}
 
-LoadedPlugin::~LoadedPlugin() {
-  if (handle_ != nullptr) dlclose(handle_);
-}
+// Plugins stay mapped for the life of the process, as PJRT and ONNX Runtime
+// keep theirs: a plugin's statics (its table, its registries, the libraries
+// it pulled in such as libonnx) may back objects the host still holds, and
+// unloading C++ code with static state is not safe. dlopen reference-counts,
+// so loading the same file again costs nothing.
+LoadedPlugin::~LoadedPlugin() = default;
 
 std::string KindsToString(uint32_t kinds) {
   std::vector<std::string> out;

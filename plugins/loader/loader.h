@@ -19,7 +19,8 @@
 
 namespace imcc::plugin {
 
-// One loaded plugin. The table and the handle live as long as the loader.
+// One loaded plugin. The table lives as long as the process: plugins are
+// never unloaded (see loader.cc).
 class LoadedPlugin {
  public:
   LoadedPlugin(std::string path, void* handle, const IMCC_PluginApi* api);
