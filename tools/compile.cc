@@ -45,10 +45,7 @@ void DeclareFlags(FlagSet& f) {
   f.String("out", "", "directory to write module.imcc, module.pb and summary.txt into");
   f.Bool("shape-only", false, "import weights without their data");
   AddPassManagerFlags(f);
-  f.Bool("list-passes", false, "list every registered pass and pipeline, then exit");
-  f.Bool("list-plugins", false, "list the loaded plugins, then exit");
-  f.Bool("list-ops", false, "list the IR's ops and attributes, then exit");
-  f.Bool("help", false, "print this help, then exit");
+  AddInfoFlags(f);
 }
 
 std::string Summary(const ir::Module& m, const std::string& model, const std::string& pipeline,
@@ -82,29 +79,14 @@ int Main(int argc, char** argv) {
   FlagSet flags(kProgram, kUsage);
   DeclareFlags(flags);
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) return ReportError(kProgram, s);
-  if (flags.GetBool("help")) {
-    std::cout << flags.Help();
-    return 0;
-  }
-  if (!flags.positional().empty()) {
+  if (!flags.positional().empty() && !flags.GetBool("help")) {
     return ReportError(kProgram, absl::InvalidArgumentError(absl::StrCat(
                                      "unexpected argument '", flags.positional()[0],
                                      "' (pass the model with --model=FILE)")));
   }
-  if (flags.GetBool("list-ops")) {
-    std::cout << ListOps();
-    return 0;
-  }
-  absl::StatusOr<std::unique_ptr<Toolchain>> tc = LoadToolchain(argv[0], flags);
-  if (!tc.ok()) return ReportError(kProgram, tc.status());
-  if (flags.GetBool("list-plugins")) {
-    std::cout << ListPlugins(*(*tc)->loader);
-    return 0;
-  }
-  if (flags.GetBool("list-passes")) {
-    std::cout << (*tc)->registry.Describe();
-    return 0;
-  }
+  std::unique_ptr<Toolchain> toolchain;
+  if (std::optional<int> done = StartTool(flags, argv[0], &toolchain)) return *done;
+  Toolchain* tc = toolchain.get();
   const std::string emit = flags.GetString("emit");
   if (emit != "summary" && emit != "ir" && emit != "program" && emit != "report") {
     return ReportError(kProgram, absl::InvalidArgumentError(absl::StrCat(
@@ -129,10 +111,10 @@ int Main(int argc, char** argv) {
   }
   std::vector<std::pair<std::string, std::string>> import_options;
   if (flags.GetBool("shape-only")) import_options.emplace_back("shape_only", "true");
-  absl::StatusOr<ir::Module> module = (*tc)->loader->ImportModel(model, import_options);
+  absl::StatusOr<ir::Module> module = tc->loader->ImportModel(model, import_options);
   if (!module.ok()) return ReportError(kProgram, module.status());
   absl::StatusOr<std::unique_ptr<passes::PassManager>> pm = passes::PassManager::Create(
-      (*tc)->registry, flags.GetString("pipeline"), PassManagerOptionsFromFlags(flags));
+      tc->registry, flags.GetString("pipeline"), PassManagerOptionsFromFlags(flags));
   if (!pm.ok()) return ReportError(kProgram, pm.status());
   absl::StatusOr<passes::PipelineRunResult> run = (*pm)->Run(*module);
   if (!run.ok()) return ReportError(kProgram, run.status());

@@ -44,29 +44,11 @@ int Main(int argc, char** argv) {
   flags.String("o", "", "write the result here instead of stdout");
   flags.String("run-reproducer", "", "replay a reproducer written by --reproducer");
   AddPassManagerFlags(flags);
-  flags.Bool("list-passes", false, "list every registered pass and pipeline, then exit");
-  flags.Bool("list-plugins", false, "list the loaded plugins, then exit");
-  flags.Bool("list-ops", false, "list the IR's ops and attributes, then exit");
-  flags.Bool("help", false, "print this help, then exit");
+  AddInfoFlags(flags);
   if (absl::Status s = flags.Parse(argc, argv); !s.ok()) return ReportError(kProgram, s);
-  if (flags.GetBool("help")) {
-    std::cout << flags.Help();
-    return 0;
-  }
-  if (flags.GetBool("list-ops")) {
-    std::cout << ListOps();
-    return 0;
-  }
-  absl::StatusOr<std::unique_ptr<Toolchain>> tc = LoadToolchain(argv[0], flags);
-  if (!tc.ok()) return ReportError(kProgram, tc.status());
-  if (flags.GetBool("list-plugins")) {
-    std::cout << ListPlugins(*(*tc)->loader);
-    return 0;
-  }
-  if (flags.GetBool("list-passes")) {
-    std::cout << (*tc)->registry.Describe();
-    return 0;
-  }
+  std::unique_ptr<Toolchain> toolchain;
+  if (std::optional<int> done = StartTool(flags, argv[0], &toolchain)) return *done;
+  Toolchain* tc = toolchain.get();
   if (flags.positional().size() > 1) {
     return ReportError(kProgram, absl::InvalidArgumentError("at most one input file"));
   }
@@ -82,13 +64,13 @@ int Main(int argc, char** argv) {
                                                              absl::StrCat(path, ": ", rep.status().message())));
     for (const std::string& f : rep->flags) {
       if (f.rfind("--plugin=", 0) == 0) {
-        absl::Status s = (*tc)->loader->Load(f.substr(9)).status();
+        absl::Status s = tc->loader->Load(f.substr(9)).status();
         if (!s.ok() && s.code() != absl::StatusCode::kAlreadyExists) return ReportError(kProgram, s);
       }
     }
     passes::PassRegistry fresh;
-    if (absl::Status s = (*tc)->loader->RegisterPasses(fresh); !s.ok()) return ReportError(kProgram, s);
-    (*tc)->registry = std::move(fresh);
+    if (absl::Status s = tc->loader->RegisterPasses(fresh); !s.ok()) return ReportError(kProgram, s);
+    tc->registry = std::move(fresh);
     pipeline = rep->pipeline;
     text = rep->ir;
     input = path;
@@ -107,7 +89,7 @@ int Main(int argc, char** argv) {
     return ReportError(kProgram, absl::Status(v.code(), absl::StrCat(where, ": ", v.message())));
   }
   absl::StatusOr<std::unique_ptr<passes::PassManager>> pm =
-      passes::PassManager::Create((*tc)->registry, pipeline, PassManagerOptionsFromFlags(flags));
+      passes::PassManager::Create(tc->registry, pipeline, PassManagerOptionsFromFlags(flags));
   if (!pm.ok()) return ReportError(kProgram, pm.status());
   absl::StatusOr<passes::PipelineRunResult> run = (*pm)->Run(*module);
   if (!run.ok()) return ReportError(kProgram, run.status());

@@ -62,6 +62,37 @@ absl::StatusOr<std::unique_ptr<Toolchain>> LoadToolchain(const std::string& argv
   return tc;
 }
 
+void AddInfoFlags(FlagSet& f) {
+  f.Bool("list-passes", false, "list every registered pass and pipeline, then exit");
+  f.Bool("list-plugins", false, "list the loaded plugins, then exit");
+  f.Bool("list-ops", false, "list the IR's ops and attributes, then exit");
+  f.Bool("help", false, "print this help, then exit");
+}
+
+std::optional<int> StartTool(const FlagSet& flags, const std::string& argv0,
+                             std::unique_ptr<Toolchain>* toolchain) {
+  if (flags.GetBool("help")) {
+    std::cout << flags.Help();
+    return 0;
+  }
+  if (flags.GetBool("list-ops")) {
+    std::cout << ListOps();
+    return 0;
+  }
+  absl::StatusOr<std::unique_ptr<Toolchain>> tc = LoadToolchain(argv0, flags);
+  if (!tc.ok()) return ReportError(flags.program(), tc.status());
+  if (flags.GetBool("list-plugins")) {
+    std::cout << ListPlugins(*(*tc)->loader);
+    return 0;
+  }
+  if (flags.GetBool("list-passes")) {
+    std::cout << (*tc)->registry.Describe();
+    return 0;
+  }
+  *toolchain = std::move(*tc);
+  return std::nullopt;
+}
+
 std::string ListOps() {
   std::string out;
   for (int i = 0; i < ir::kNumOps; ++i) {

@@ -5,6 +5,7 @@
 #define IMCC_TOOLS_COMMON_DRIVER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -34,6 +35,16 @@ struct Toolchain {
 // every --plugin=FILE, then registers all passes. Errors name the file.
 absl::StatusOr<std::unique_ptr<Toolchain>> LoadToolchain(const std::string& argv0,
                                                          const FlagSet& flags);
+
+// Declares --list-passes, --list-plugins, --list-ops and --help.
+void AddInfoFlags(FlagSet& flags);
+
+// Handles what every tool does first: --help and --list-ops (no plugins
+// needed), loading the toolchain, then --list-plugins and --list-passes.
+// Returns an exit status when the tool is done; otherwise nullopt with
+// `*toolchain` loaded.
+std::optional<int> StartTool(const FlagSet& flags, const std::string& argv0,
+                             std::unique_ptr<Toolchain>* toolchain);
 
 // Returns the --list-ops text (from ops.def) and the --list-plugins text.
 std::string ListOps();
