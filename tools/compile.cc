@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "hwmodels/hardware.h"
 #include "ir/printer.h"
 #include "ir/serialize.h"
 #include "ir/support/status_macros.h"
@@ -33,13 +34,16 @@ constexpr char kUsage[] =
     "\n"
     "--emit=summary prints the summary; --emit=ir prints the canonicalised IR (weights\n"
     "elided) and the summary. --emit=program and --emit=report need a hardware backend\n"
-    "plugin (--target), which this build does not have yet. --out=DIR writes module.imcc\n"
+    "plugin, which this build does not have yet; --target loads and validates a preset\n"
+    "(--list-targets) or a .textproto file and then stops there. --out=DIR writes module.imcc\n"
     "(text IR, weights included), module.pb (imcc.ir.v1 bytes) and summary.txt, each\n"
     "atomically.";
 
 void DeclareFlags(FlagSet& f) {
   f.String("model", "", "model file (ONNX); default: the built-in resnet18");
-  f.String("target", "", "hardware preset name or file (needs a backend plugin)");
+  f.String("target", "", "hardware preset name or .textproto file (compiling for it needs a backend plugin)");
+  f.Bool("list-targets", false, "list the hardware presets, one line each, then exit");
+  f.String("describe-target", "", "print a preset or .textproto with every field's value, meaning and unit, then exit");
   f.String("pipeline", "imcc-default", "pass pipeline, e.g. 'canonicalize,fold-batch-norm'");
   f.String("emit", "summary", "what to print: summary | ir | program | report");
   f.String("out", "", "directory to write module.imcc, module.pb and summary.txt into");
@@ -66,6 +70,13 @@ std::string Summary(const ir::Module& m, const std::string& model, const std::st
   return out;
 }
 
+// A --target value is a preset name unless it names an existing file
+// (relative to where `bazel run` was started).
+std::string ResolveTarget(const std::string& value) {
+  const std::string path = ResolveUserPath(value);
+  return std::filesystem::exists(path) ? path : value;
+}
+
 absl::Status WriteOutputs(const std::string& dir, const ir::Module& m, const std::string& summary) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -84,6 +95,17 @@ int Main(int argc, char** argv) {
                                      "unexpected argument '", flags.positional()[0],
                                      "' (pass the model with --model=FILE)")));
   }
+  if (flags.GetBool("list-targets")) {
+    std::cout << hw::ListTargets();
+    return 0;
+  }
+  if (!flags.GetString("describe-target").empty()) {
+    absl::StatusOr<hw::HardwareDescription> target =
+        hw::LoadTarget(ResolveTarget(flags.GetString("describe-target")));
+    if (!target.ok()) return ReportError(kProgram, target.status());
+    std::cout << hw::DescribeTarget(*target);
+    return 0;
+  }
   std::unique_ptr<Toolchain> toolchain;
   if (std::optional<int> done = StartTool(flags, argv[0], &toolchain)) return *done;
   Toolchain* tc = toolchain.get();
@@ -92,10 +114,18 @@ int Main(int argc, char** argv) {
     return ReportError(kProgram, absl::InvalidArgumentError(absl::StrCat(
                                      "--emit must be summary, ir, program or report, got '", emit, "'")));
   }
-  if (emit == "program" || emit == "report" || !flags.GetString("target").empty()) {
+  if (!flags.GetString("target").empty()) {
+    // Load and validate first, so a bad target gets its precise error.
+    absl::StatusOr<hw::HardwareDescription> target = hw::LoadTarget(ResolveTarget(flags.GetString("target")));
+    if (!target.ok()) return ReportError(kProgram, target.status());
+    return ReportError(kProgram, absl::UnimplementedError(absl::StrCat(
+                                     "target '", target->name(),
+                                     "' is valid, but no backend plugin for its family is loaded yet")));
+  }
+  if (emit == "program" || emit == "report") {
     return ReportError(kProgram,
                        absl::UnimplementedError(
-                           "no hardware backend plugin is loaded, so --target, --emit=program and "
+                           "no hardware backend plugin is loaded, so --emit=program and "
                            "--emit=report are not available yet; use --emit=ir or --emit=summary"));
   }
   std::string model = ResolveUserPath(flags.GetString("model"));

@@ -54,7 +54,7 @@ cp "$T/out" "$T/first"
 cmp -s "$T/first" "$T/second" && ok || bad "compile output is not deterministic"
 
 expect_ok "help" "$COMPILE" --help
-for flag in --model --target --pipeline --emit --out --plugin --shape-only --verify-each \
+for flag in --model --target --list-targets --describe-target --pipeline --emit --out --plugin --shape-only --verify-each \
             --print-ir-after --time-passes --reproducer --list-passes --list-plugins --list-ops; do
   grep -q -- "$flag" "$T/out" && ok || bad "--help does not document $flag"
 done
@@ -101,7 +101,18 @@ expect_error "missing plugin" "plugin '/nonexistent/libx_plugin.so': no such fil
   "$COMPILE" --plugin=/nonexistent/libx_plugin.so
 expect_error "unknown flag" "unknown flag '--modle'" "$COMPILE" --modle=x
 expect_error "bad emit" "--emit must be summary, ir, program or report" "$COMPILE" --emit=asm
-expect_error "no backend yet" "no hardware backend plugin is loaded" "$COMPILE" --target=isaac
+expect_error "no backend yet" "target 'isaac' is valid, but no backend plugin" "$COMPILE" --target=isaac
+expect_error "unknown target" "unknown target 'isaak' (presets: compass-l" "$COMPILE" --target=isaak
+printf 'name: "broken"\nfamily: FAMILY_CROSSBAR\ngranularity: GRANULARITY_CORE\nchip { cores_x: 0 }\n' >"$T/broken.textproto"
+expect_error "invalid target file" "broken.textproto: target 'broken': chip.cores_x: must be > 0, got 0" \
+  "$COMPILE" --target="$T/broken.textproto"
+printf 'name: "x"\nchip { corez: 1 }\n' >"$T/typo.textproto"
+expect_error "target syntax" "typo.textproto:2:" "$COMPILE" --describe-target="$T/typo.textproto"
+expect_ok "list targets" "$COMPILE" --list-targets
+[[ $(wc -l <"$T/out") -eq 11 ]] && grep -q "^hermes-4090-8dimm" "$T/out" && ok || bad "list-targets"
+expect_ok "describe target" "$COMPILE" --describe-target=isaac
+grep -q "adc_sample_rate_gsps: 1.28" "$T/out" && grep -q "# conversions per ns per ADC" "$T/out" && ok \
+  || bad "describe-target lacks values or docs"
 expect_error "failing pass" "pass 'forbid-ops' (#2 in 'canonicalize,forbid-ops{ops=nn.relu}'): node" \
   "$COMPILE" --pipeline='canonicalize,forbid-ops{ops=nn.relu}' --out="$T/o2"
 [[ -e "$T/o2/module.imcc" ]] && bad "failed compile left module.imcc" || ok
