@@ -44,6 +44,19 @@ int Simulation::AddTask(int resource, double duration_ns, double energy_pj, int 
 
 void Simulation::AddDependency(int before, int after) { edges_.emplace_back(before, after); }
 
+int Simulation::AddStorage(std::string name, int64_t capacity_bytes) {
+  storages_.emplace_back(std::move(name), capacity_bytes);
+  return static_cast<int>(storages_.size()) - 1;
+}
+
+void Simulation::Allocate(int task, int storage, int64_t bytes) {
+  allocations_.push_back({task, storage, bytes});
+}
+
+void Simulation::Release(int task, int storage, int64_t bytes) {
+  releases_.push_back({task, storage, bytes});
+}
+
 void Simulation::Reserve(int64_t tasks, int64_t dependencies) {
   resource_of_.reserve(tasks);
   group_of_.reserve(tasks);
@@ -78,6 +91,34 @@ absl::StatusOr<Result> Simulation::Run() const {
                                                      "' has a negative duration or energy"));
     }
   }
+  const int ns = static_cast<int>(storages_.size());
+  // Storage operations grouped per task.
+  std::vector<std::vector<StorageOp>> allocs(n), releases(n);
+  for (const StorageOp& op : allocations_) {
+    if (op.task < 0 || op.task >= n || op.storage < 0 || op.storage >= ns || op.bytes < 0) {
+      return absl::InvalidArgumentError("allocation names no task or storage");
+    }
+    if (op.bytes > storages_[op.storage].second) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "task '", TaskName(op.task), "' needs ", op.bytes, " bytes of '", storages_[op.storage].first,
+          "', which holds ", storages_[op.storage].second));
+    }
+    allocs[op.task].push_back(op);
+  }
+  for (const StorageOp& op : releases_) {
+    if (op.task < 0 || op.task >= n || op.storage < 0 || op.storage >= ns || op.bytes < 0) {
+      return absl::InvalidArgumentError("release names no task or storage");
+    }
+    releases[op.task].push_back(op);
+  }
+  std::vector<int64_t> used(ns, 0);
+  std::vector<int64_t> peak(ns, 0);
+  auto fits = [&](int task) {
+    for (const StorageOp& op : allocs[task]) {
+      if (used[op.storage] + op.bytes > storages_[op.storage].second) return false;
+    }
+    return true;
+  };
   // Successors in CSR form, in insertion order per task (deterministic).
   std::vector<int> offset(n + 1, 0), indegree(n, 0);
   for (const auto& [a, b] : edges_) {
@@ -106,9 +147,21 @@ absl::StatusOr<Result> Simulation::Run() const {
   // Critical path (earliest finish ignoring contention) for the lower bound.
   std::vector<double> cp(n, 0);
 
+  std::vector<bool> blocked(nr, false);  // head task waits for storage
   auto start_ready = [&](int r, double now) {
+    blocked[r] = false;
     while (free_slots[r] > 0 && !ready[r].empty()) {
       const Entry e = ready[r].top();
+      if (!allocs[e.task].empty()) {
+        if (!fits(e.task)) {
+          blocked[r] = true;
+          return;
+        }
+        for (const StorageOp& op : allocs[e.task]) {
+          used[op.storage] += op.bytes;
+          peak[op.storage] = std::max(peak[op.storage], used[op.storage]);
+        }
+      }
       ready[r].pop();
       --free_slots[r];
       res.start_ns[e.task] = now;
@@ -131,6 +184,7 @@ absl::StatusOr<Result> Simulation::Run() const {
     const double now = e.time;
     const int r = resource_of_[e.task];
     ++free_slots[r];
+    for (const StorageOp& op : releases[e.task]) used[op.storage] = std::max<int64_t>(0, used[op.storage] - op.bytes);
     const double my_cp = cp[e.task] + duration_[e.task];
     touched.clear();
     touched.push_back(r);
@@ -142,7 +196,25 @@ absl::StatusOr<Result> Simulation::Run() const {
         touched.push_back(resource_of_[s]);
       }
     }
+    if (!releases[e.task].empty()) {
+      for (int br = 0; br < nr; ++br) {
+        if (blocked[br]) touched.push_back(br);
+      }
+    }
     for (int tr : touched) start_ready(tr, now);
+  }
+  for (int r = 0; r < nr; ++r) {
+    if (blocked[r]) {
+      const int t = ready[r].top().task;
+      for (const StorageOp& op : allocs[t]) {
+        if (used[op.storage] + op.bytes > storages_[op.storage].second) {
+          return absl::ResourceExhaustedError(absl::StrCat(
+              "task '", TaskName(t), "' waits for ", op.bytes, " bytes of '", storages_[op.storage].first,
+              "' (", used[op.storage], " of ", storages_[op.storage].second,
+              " bytes held) that no running task will release"));
+        }
+      }
+    }
   }
   if (done != n) {
     for (int t = 0; t < n; ++t) {
@@ -176,6 +248,7 @@ absl::StatusOr<Result> Simulation::Run() const {
     }
   }
   for (GroupStats& g : res.groups) g.start_ns = std::max(0.0, g.start_ns);
+  for (int k = 0; k < ns; ++k) res.storages.push_back({storages_[k].first, storages_[k].second, peak[k]});
   res.lower_bound.critical_path_ns = cp_max;
   res.lower_bound.ns = cp_max;
   res.lower_bound.binding = "critical path";

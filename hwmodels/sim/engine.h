@@ -43,6 +43,12 @@ struct LowerBound {
   std::string binding;  // "critical path" or the bounding resource's name
 };
 
+struct StorageStats {
+  std::string name;
+  int64_t capacity_bytes = 0;
+  int64_t peak_bytes = 0;
+};
+
 struct Result {
   double makespan_ns = 0;
   double dynamic_energy_pj = 0;
@@ -51,6 +57,7 @@ struct Result {
   std::vector<double> end_ns;
   std::vector<ResourceStats> resources;
   std::vector<GroupStats> groups;
+  std::vector<StorageStats> storages;
   int64_t events = 0;            // task starts + completions processed
   LowerBound lower_bound;
 };
@@ -66,11 +73,21 @@ class Simulation {
               absl::string_view name = "");
   // `after` starts no earlier than `before` ends.
   void AddDependency(int before, int after);
+
+  // A buffer with a byte capacity. A task that allocates in it starts only
+  // when the bytes are free (it waits, and the tasks queued behind it on the
+  // same resource wait too: head-of-line, deterministic); a task that
+  // releases gives the bytes back when it ends.
+  int AddStorage(std::string name, int64_t capacity_bytes);
+  void Allocate(int task, int storage, int64_t bytes);
+  void Release(int task, int storage, int64_t bytes);
   void Reserve(int64_t tasks, int64_t dependencies);
 
   // Simulates. InvalidArgument for a bad resource index, a negative
-  // duration or energy, or a capacity < 1; FailedPrecondition for a
-  // dependency cycle (naming a task on it).
+  // duration or energy, a capacity < 1 or an allocation larger than its
+  // storage; FailedPrecondition for a dependency cycle (naming a task on
+  // it); ResourceExhausted when every waiting task waits for storage that
+  // nothing running will free (naming the storage).
   absl::StatusOr<Result> Run() const;
 
   int num_tasks() const { return static_cast<int>(resource_of_.size()); }
@@ -91,6 +108,14 @@ class Simulation {
   std::vector<double> energy_;
   std::vector<std::pair<int, std::string>> names_;  // sparse, sorted by task
   std::vector<std::pair<int, int>> edges_;
+  struct StorageOp {
+    int task;
+    int storage;
+    int64_t bytes;
+  };
+  std::vector<std::pair<std::string, int64_t>> storages_;
+  std::vector<StorageOp> allocations_;
+  std::vector<StorageOp> releases_;
 };
 
 }  // namespace imcc::hw::sim

@@ -111,6 +111,44 @@ TEST(EngineTest, BadResourceIsInvalidArgument) {
   EXPECT_THAT(s.Run(), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("names resource 3 of 0")));
 }
 
+TEST(EngineTest, StorageCapacityDelaysAProducer) {
+  Simulation s;
+  const int a = s.AddResource({"a", "array", 2, 0});
+  const int v = s.AddResource({"v", "vector", 1, 0});
+  const int buf = s.AddStorage("buffer", 100);
+  const int p1 = s.AddTask(a, 10, 0);
+  const int p2 = s.AddTask(a, 10, 0);
+  const int c1 = s.AddTask(v, 30, 0);
+  s.AddDependency(p1, c1);
+  s.Allocate(p1, buf, 60);  // p1's output lives until c1 has read it
+  s.Release(c1, buf, 60);
+  s.Allocate(p2, buf, 60);  // does not fit beside p1's: waits for c1
+  IMCC_ASSERT_OK_AND_ASSIGN(Result r, s.Run());
+  EXPECT_DOUBLE_EQ(r.start_ns[p2], 40);
+  EXPECT_EQ(r.storages[buf].peak_bytes, 60);
+}
+
+TEST(EngineTest, StorageNobodyFreesIsResourceExhausted) {
+  Simulation s;
+  const int a = s.AddResource({"a", "array", 1, 0});
+  const int buf = s.AddStorage("buffer", 100);
+  const int p1 = s.AddTask(a, 10, 0, -1, "p1");
+  const int p2 = s.AddTask(a, 10, 0, -1, "p2");
+  s.Allocate(p1, buf, 60);
+  s.Allocate(p2, buf, 60);
+  EXPECT_THAT(s.Run(), StatusIs(absl::StatusCode::kResourceExhausted,
+                                HasSubstr("task 'p2' waits for 60 bytes of 'buffer' (60 of 100 bytes held)")));
+}
+
+TEST(EngineTest, AllocationLargerThanStorageIsInvalid) {
+  Simulation s;
+  const int a = s.AddResource({"a", "array", 1, 0});
+  const int buf = s.AddStorage("buffer", 10);
+  s.Allocate(s.AddTask(a, 1, 0, -1, "big"), buf, 11);
+  EXPECT_THAT(s.Run(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                HasSubstr("task 'big' needs 11 bytes of 'buffer', which holds 10")));
+}
+
 Simulation Pipeline() {
   Simulation s;
   const int a = s.AddResource({"xbar0", "array", 1, 1});

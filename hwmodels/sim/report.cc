@@ -62,6 +62,11 @@ Report MakeReport(const Simulation& sim, const Result& r, const std::string& tar
     u->set_dynamic_energy_pj(r.resources[i].dynamic_energy_pj);
     u->set_static_energy_pj(r.resources[i].static_energy_pj);
   }
+  for (const StorageStats& st : r.storages) {
+    Metric* m = rep.add_metrics();
+    m->set_name(absl::StrCat("peak_bytes/", st.name));
+    m->set_value(static_cast<double>(st.peak_bytes));
+  }
   for (const GroupStats& g : r.groups) {
     LayerBreakdown* l = rep.add_layers();
     l->set_name(g.name);
