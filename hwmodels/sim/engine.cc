@@ -92,8 +92,9 @@ absl::StatusOr<Result> Simulation::Run() const {
     }
   }
   const int ns = static_cast<int>(storages_.size());
-  // Storage operations grouped per task.
-  std::vector<std::vector<StorageOp>> allocs(n), releases(n);
+  // Storage operations per task, in CSR form (no per-task allocation: most
+  // simulations have none).
+  std::vector<int> alloc_off(n + 1, 0), release_off(n + 1, 0);
   for (const StorageOp& op : allocations_) {
     if (op.task < 0 || op.task >= n || op.storage < 0 || op.storage >= ns || op.bytes < 0) {
       return absl::InvalidArgumentError("allocation names no task or storage");
@@ -103,18 +104,29 @@ absl::StatusOr<Result> Simulation::Run() const {
           "task '", TaskName(op.task), "' needs ", op.bytes, " bytes of '", storages_[op.storage].first,
           "', which holds ", storages_[op.storage].second));
     }
-    allocs[op.task].push_back(op);
+    ++alloc_off[op.task + 1];
   }
   for (const StorageOp& op : releases_) {
     if (op.task < 0 || op.task >= n || op.storage < 0 || op.storage >= ns || op.bytes < 0) {
       return absl::InvalidArgumentError("release names no task or storage");
     }
-    releases[op.task].push_back(op);
+    ++release_off[op.task + 1];
+  }
+  for (int t = 0; t < n; ++t) {
+    alloc_off[t + 1] += alloc_off[t];
+    release_off[t + 1] += release_off[t];
+  }
+  std::vector<StorageOp> alloc_ops(allocations_.size()), release_ops(releases_.size());
+  {
+    std::vector<int> fa(alloc_off.begin(), alloc_off.end() - 1), fr(release_off.begin(), release_off.end() - 1);
+    for (const StorageOp& op : allocations_) alloc_ops[fa[op.task]++] = op;
+    for (const StorageOp& op : releases_) release_ops[fr[op.task]++] = op;
   }
   std::vector<int64_t> used(ns, 0);
   std::vector<int64_t> peak(ns, 0);
   auto fits = [&](int task) {
-    for (const StorageOp& op : allocs[task]) {
+    for (int k = alloc_off[task]; k < alloc_off[task + 1]; ++k) {
+      const StorageOp& op = alloc_ops[k];
       if (used[op.storage] + op.bytes > storages_[op.storage].second) return false;
     }
     return true;
@@ -152,12 +164,13 @@ absl::StatusOr<Result> Simulation::Run() const {
     blocked[r] = false;
     while (free_slots[r] > 0 && !ready[r].empty()) {
       const Entry e = ready[r].top();
-      if (!allocs[e.task].empty()) {
+      if (alloc_off[e.task] != alloc_off[e.task + 1]) {
         if (!fits(e.task)) {
           blocked[r] = true;
           return;
         }
-        for (const StorageOp& op : allocs[e.task]) {
+        for (int k = alloc_off[e.task]; k < alloc_off[e.task + 1]; ++k) {
+          const StorageOp& op = alloc_ops[k];
           used[op.storage] += op.bytes;
           peak[op.storage] = std::max(peak[op.storage], used[op.storage]);
         }
@@ -184,7 +197,9 @@ absl::StatusOr<Result> Simulation::Run() const {
     const double now = e.time;
     const int r = resource_of_[e.task];
     ++free_slots[r];
-    for (const StorageOp& op : releases[e.task]) used[op.storage] = std::max<int64_t>(0, used[op.storage] - op.bytes);
+    for (int k = release_off[e.task]; k < release_off[e.task + 1]; ++k) {
+      used[release_ops[k].storage] = std::max<int64_t>(0, used[release_ops[k].storage] - release_ops[k].bytes);
+    }
     const double my_cp = cp[e.task] + duration_[e.task];
     touched.clear();
     touched.push_back(r);
@@ -196,7 +211,7 @@ absl::StatusOr<Result> Simulation::Run() const {
         touched.push_back(resource_of_[s]);
       }
     }
-    if (!releases[e.task].empty()) {
+    if (release_off[e.task] != release_off[e.task + 1]) {
       for (int br = 0; br < nr; ++br) {
         if (blocked[br]) touched.push_back(br);
       }
@@ -206,7 +221,8 @@ absl::StatusOr<Result> Simulation::Run() const {
   for (int r = 0; r < nr; ++r) {
     if (blocked[r]) {
       const int t = ready[r].top().task;
-      for (const StorageOp& op : allocs[t]) {
+      for (int k = alloc_off[t]; k < alloc_off[t + 1]; ++k) {
+        const StorageOp& op = alloc_ops[k];
         if (used[op.storage] + op.bytes > storages_[op.storage].second) {
           return absl::ResourceExhaustedError(absl::StrCat(
               "task '", TaskName(t), "' waits for ", op.bytes, " bytes of '", storages_[op.storage].first,
