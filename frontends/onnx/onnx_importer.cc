@@ -580,6 +580,12 @@ absl::Status Importer::ImportNode(const onnx::NodeProto& n) {
     if (op == "Dropout" && n.output_size() > 1 && !n.output(1).empty()) {
       return Err(absl::StatusCode::kUnimplemented, &n, "Dropout's mask output is not supported");
     }
+    if (op == "Dropout" && n.input_size() > 2 && !n.input(2).empty()) {
+      const Const* training = ConstOf(n.input(2));
+      if (training == nullptr || training->At(0) != 0) {
+        return Err(absl::StatusCode::kUnimplemented, &n, "training-mode Dropout (imcc compiles inference)");
+      }
+    }
     if (const Const* c = ConstOf(n.input(0))) {
       Const copy = *c;  // operator[] may rehash
       consts_[n.output(0)] = std::move(copy);
