@@ -1,0 +1,65 @@
+// Weight replication: how many copies of each layer's crossbars to place so
+// that a layer-pipelined schedule runs faster, under the chip's crossbar
+// budget. A layer l with a_l arrays per replica, m_l MVMs per sample and
+// an MVM time of c_l takes  stage_l(r) = ceil(m_l / r) * c_l  with r
+// replicas; the pipeline's bottleneck is max_l stage_l and a sample's
+// latency through the stages is their sum.
+//
+// Strategies (all deterministic):
+//   none     r = 1 everywhere.
+//   uniform  the same r for every layer, as large as the budget allows.
+//   balance  PIMCOMP's greedy: give one more replica to the current
+//            bottleneck layer while it fits (ties: lowest layer index).
+//   dp       CIM-MLC's knapsack duplication: minimise the sum of stage
+//            times (single-sample latency) exactly by dynamic programming
+//            over layers x crossbars.
+//   optimal  minimise the bottleneck exactly: the optimum is one of the
+//            stage values ceil(m_l / r) * c_l, searched in sorted order
+//            with a feasibility check (smallest replicas meeting it).
+#ifndef IMCC_BACKENDS_CROSSBAR_REPLICATION_H_
+#define IMCC_BACKENDS_CROSSBAR_REPLICATION_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace imcc::crossbar {
+
+enum class ReplicationStrategy { kNone, kUniform, kBalance, kDp, kOptimal };
+
+absl::string_view StrategyName(ReplicationStrategy s);
+std::optional<ReplicationStrategy> StrategyFromName(absl::string_view name);
+
+struct StageCost {
+  std::string name;
+  int64_t arrays = 0;     // per replica
+  int64_t mvms = 0;       // per sample
+  double mvm_ns = 0;      // one MVM on one replica
+};
+
+struct Replication {
+  std::vector<int64_t> replicas;
+  int64_t arrays_used = 0;
+  double bottleneck_ns = 0;  // max stage time
+  double latency_ns = 0;     // sum of stage times
+  std::string bottleneck_stage;
+};
+
+// Stage time of `s` with `r` replicas.
+double StageTime(const StageCost& s, int64_t r);
+
+// Evaluates given replica counts.
+Replication Evaluate(const std::vector<StageCost>& stages, std::vector<int64_t> replicas);
+
+// ResourceExhausted ("needs N crossbars, the chip has M") when even one
+// replica of every layer does not fit `budget`.
+absl::StatusOr<Replication> Replicate(const std::vector<StageCost>& stages, int64_t budget,
+                                      ReplicationStrategy strategy);
+
+}  // namespace imcc::crossbar
+
+#endif  // IMCC_BACKENDS_CROSSBAR_REPLICATION_H_
