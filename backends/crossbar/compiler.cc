@@ -1,0 +1,504 @@
+#include "backends/crossbar/compiler.h"
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "backends/crossbar/layer_matrix.h"
+#include "hwmodels/cost.h"
+#include "hwmodels/lower_bound.h"
+#include "hwmodels/sim/report.h"
+#include "ir/support/status_macros.h"
+#include "passes/analysis/op_stats.h"
+
+namespace imcc::crossbar {
+namespace {
+
+using hw::sim::Resource;
+using hw::sim::Simulation;
+
+int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// Vector-unit work per output element of a non-MVM op (operations of one
+// element each): a documented model, not a measurement.
+double VectorWorkPerElement(const ir::Node& n, const ir::Graph& g) {
+  switch (n.op) {
+    case ir::Op::kMaxPool: case ir::Op::kAvgPool: {
+      double k = 1;
+      for (int64_t d : n.GetInts("kernel_shape")) k *= d;
+      return k;
+    }
+    case ir::Op::kGlobalAvgPool: case ir::Op::kGlobalMaxPool: {
+      const ir::Shape& in = g.value(n.inputs[0]).type.shape;
+      double k = 1;
+      for (size_t d = 2; d < in.size(); ++d) k *= in[d];
+      return k;
+    }
+    case ir::Op::kSoftmax: case ir::Op::kLogSoftmax: return 4;  // max, exp, sum, divide
+    case ir::Op::kLayerNorm: case ir::Op::kBatchNorm: return 5;
+    case ir::Op::kGelu: case ir::Op::kErf: case ir::Op::kExp: case ir::Op::kTanh:
+    case ir::Op::kSigmoid: case ir::Op::kSoftplus: return 4;     // table/polynomial
+    case ir::Op::kMatMul: {                                       // activation x activation
+      const ir::Shape& a = g.value(n.inputs[0]).type.shape;
+      return static_cast<double>(a.back());                      // one MAC per K
+    }
+    case ir::Op::kReshape: case ir::Op::kFlatten: case ir::Op::kSqueeze:
+    case ir::Op::kUnsqueeze: case ir::Op::kIdentity:
+      return 0;  // a view: no data moves
+    default:
+      return 1;
+  }
+}
+
+// Chunks (output rows) of a value for the element pipeline.
+int64_t RowsOf(const ir::TensorType& t) {
+  if (t.rank() == 4) return t.shape[2];
+  if (t.rank() == 3) return t.shape[1];
+  return 1;
+}
+
+bool IsWindow(ir::Op op) {
+  return op == ir::Op::kConv || op == ir::Op::kMaxPool || op == ir::Op::kAvgPool;
+}
+
+bool RowPreserving(const ir::Node& n, const ir::Graph& g) {
+  if (n.outputs.empty() || n.inputs.empty()) return false;
+  const ir::TensorType& out = g.value(n.outputs[0]).type;
+  const ir::TensorType& in = g.value(n.inputs[0]).type;
+  if (out.rank() != in.rank() || RowsOf(out) != RowsOf(in) || RowsOf(out) == 1) return false;
+  switch (n.op) {
+    case ir::Op::kTranspose: case ir::Op::kReshape: case ir::Op::kSoftmax: case ir::Op::kLogSoftmax:
+    case ir::Op::kLayerNorm: case ir::Op::kMatMul: case ir::Op::kReduceMean: case ir::Op::kReduceSum:
+    case ir::Op::kReduceMax: case ir::Op::kReduceMin: case ir::Op::kSlice: case ir::Op::kGather:
+      return false;  // conservative: these mix rows (or may)
+    default:
+      return true;
+  }
+}
+
+struct Stage {
+  int node = -1;
+  bool mvm = false;
+  MvmLayer layer;
+  Tiling tiling;
+  int64_t replicas = 1;
+  double mvm_ns = 0, mvm_pj = 0;
+  std::vector<int> cores;      // home core per replica
+  int64_t chunks = 1;
+  double vec_elements = 0;     // per sample (vector stages and partial sums)
+  double out_bytes = 0;        // per sample
+  std::vector<int> producers;  // stage indices
+  bool reads_input = false;
+};
+
+}  // namespace
+
+absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDescription& hwd,
+                                 const CompileOptions& opt) {
+  if (hwd.family() != hw::FAMILY_CROSSBAR && hwd.family() != hw::FAMILY_DUAL_MODE) {
+    return absl::InvalidArgumentError(absl::StrCat("target '", hwd.name(), "' is not a crossbar chip"));
+  }
+  if (opt.schedule != "latency" && opt.schedule != "throughput") {
+    return absl::InvalidArgumentError(absl::StrCat("--schedule must be throughput or latency, got '", opt.schedule, "'"));
+  }
+  std::string gran = opt.granularity;
+  if (gran.empty()) {
+    gran = hwd.granularity() == hw::GRANULARITY_CORE       ? "core"
+           : hwd.granularity() == hw::GRANULARITY_WORDLINE ? "wordline"
+                                                           : "crossbar";
+  }
+  if (gran != "core" && gran != "crossbar" && gran != "wordline") {
+    return absl::InvalidArgumentError(absl::StrCat("--granularity must be core, crossbar or wordline, got '", gran, "'"));
+  }
+  const bool throughput = opt.schedule == "throughput";
+  const int64_t batch = opt.batch > 0 ? opt.batch : (throughput ? 16 : 1);
+  const ir::Graph& g = module.graph();
+  const hw::Chip& chip = hwd.chip();
+  const hw::Array& arr = chip.core().array();
+  const int cores = static_cast<int>(chip.cores_x() * chip.cores_y());
+  const int64_t arrays_per_core = chip.core().arrays();
+  const int64_t budget = static_cast<int64_t>(cores) * arrays_per_core;
+  const double act_bytes = std::max(1.0, arr.input_bits() / 8.0);
+
+  // Stages, one per node.
+  std::vector<Stage> stages(g.num_nodes());
+  std::map<int, MvmLayer> layer_of;
+  for (const MvmLayer& l : ExtractMvmLayers(module)) layer_of[l.node] = l;
+  std::vector<StageCost> costs;
+  std::vector<int> mvm_stage_ids;
+  for (int i = 0; i < g.num_nodes(); ++i) {
+    const ir::Node& n = g.node(i);
+    Stage& s = stages[i];
+    s.node = i;
+    const ir::TensorType& out = g.value(n.outputs[0]).type;
+    s.out_bytes = 0;
+    for (ir::ValueId o : n.outputs) s.out_bytes += g.value(o).type.num_elements() * act_bytes;
+    s.chunks = throughput ? 1 : std::min<int64_t>(opt.max_chunks, std::max<int64_t>(1, RowsOf(out)));
+    for (ir::ValueId in : n.inputs) {
+      const ir::Value& v = g.value(in);
+      if (v.kind == ir::ValueKind::kNodeResult) s.producers.push_back(v.producer);
+      if (v.kind == ir::ValueKind::kInput) s.reads_input = true;
+    }
+    std::sort(s.producers.begin(), s.producers.end());
+    s.producers.erase(std::unique(s.producers.begin(), s.producers.end()), s.producers.end());
+    auto it = layer_of.find(i);
+    if (it != layer_of.end()) {
+      s.mvm = true;
+      s.layer = it->second;
+      s.tiling = TileLayer(s.layer, arr);
+      const int64_t wcols = hw::WeightColumnsPerArray(arr);
+      const int64_t tile_rows = s.tiling.groups_per_array > 1 ? s.tiling.groups_per_array * s.layer.rows
+                                                              : std::min<int64_t>(s.layer.rows, arr.rows());
+      const int64_t tile_cols = s.tiling.groups_per_array > 1 ? s.tiling.groups_per_array * s.layer.cols
+                                                              : std::min<int64_t>(s.layer.cols, wcols);
+      const hw::Cost c = hw::MvmCost(arr, tile_rows, tile_cols);
+      s.mvm_ns = c.latency_ns;
+      s.mvm_pj = c.energy_pj * s.tiling.arrays;
+      // Partial sums of row tiles and bias are reduced on the vector unit.
+      s.vec_elements = static_cast<double>(s.layer.mvms) * s.layer.cols * s.layer.groups *
+                       std::max<int64_t>(0, s.tiling.row_tiles - 1 + (n.inputs.size() > 2 ? 1 : 0));
+      costs.push_back({n.name, s.tiling.arrays, s.layer.mvms, s.mvm_ns});
+      mvm_stage_ids.push_back(i);
+    } else {
+      s.vec_elements = static_cast<double>(out.num_elements()) * VectorWorkPerElement(n, g);
+    }
+  }
+  IMCC_ASSIGN_OR_RETURN(Replication rep, Replicate(costs, budget, opt.replication));
+  for (size_t k = 0; k < mvm_stage_ids.size(); ++k) stages[mvm_stage_ids[k]].replicas = rep.replicas[k];
+
+  // Placement: replicas' arrays laid contiguously along a core order; the
+  // serpentine order keeps consecutive layers on neighbouring cores. Both
+  // it and row-major are costed by bytes x hops between stages; the lower
+  // wins.
+  auto place = [&](bool serpentine, std::vector<std::vector<int>>* homes) {
+    std::vector<int> order;
+    for (uint32_t y = 0; y < chip.cores_y(); ++y) {
+      for (uint32_t x = 0; x < chip.cores_x(); ++x) {
+        const uint32_t xx = serpentine && (y % 2 == 1) ? chip.cores_x() - 1 - x : x;
+        order.push_back(static_cast<int>(y * chip.cores_x() + xx));
+      }
+    }
+    homes->assign(stages.size(), {});
+    int64_t cursor = 0;
+    for (int id : mvm_stage_ids) {
+      for (int64_t r = 0; r < stages[id].replicas; ++r) {
+        (*homes)[id].push_back(order[std::min<int64_t>(cursor / arrays_per_core, cores - 1)]);
+        cursor += stages[id].tiling.arrays;
+      }
+    }
+    // Vector stages live on their first producer's home (or core 0).
+    for (size_t i = 0; i < stages.size(); ++i) {
+      if (stages[i].mvm) continue;
+      int home = order[0];
+      for (int p : stages[i].producers) {
+        if (!(*homes)[p].empty()) {
+          home = (*homes)[p][0];
+          break;
+        }
+      }
+      (*homes)[i] = {home};
+    }
+    double byte_hops = 0;
+    for (size_t i = 0; i < stages.size(); ++i) {
+      for (int p : stages[i].producers) {
+        byte_hops += stages[p].out_bytes * hw::NocHops(chip, (*homes)[p][0], (*homes)[i][0]);
+      }
+    }
+    return byte_hops;
+  };
+  std::vector<std::vector<int>> homes_rm, homes_sp;
+  const double cost_rm = place(false, &homes_rm);
+  const double cost_sp = place(true, &homes_sp);
+  const bool serp = cost_sp <= cost_rm;
+  const std::vector<std::vector<int>>& homes = serp ? homes_sp : homes_rm;
+  for (size_t i = 0; i < stages.size(); ++i) stages[i].cores = homes[i];
+
+  Compiled out;
+  Program& prog = out.program;
+  prog.set_target(hwd.name());
+  prog.set_model(module.name());
+  prog.set_schedule(opt.schedule);
+  prog.set_granularity(gran);
+  prog.set_replication(std::string(StrategyName(opt.replication)));
+  prog.set_batch(batch);
+  prog.set_crossbars_used(rep.arrays_used);
+  prog.set_crossbars_total(budget);
+  prog.set_placement(serp ? "serpentine" : "row-major");
+  prog.set_noc_byte_hops(serp ? cost_sp : cost_rm);
+
+  // Resources.
+  Simulation& sim = out.simulation;
+  std::vector<int> core_res(cores, -1), vec_res(cores);
+  for (int c = 0; c < cores; ++c) {
+    vec_res[c] = sim.AddResource({absl::StrCat("core", c, "/vector"), "vector", 1, 0});
+    if (gran == "core") {
+      core_res[c] = sim.AddResource({absl::StrCat("core", c), "core", 1, chip.core().static_power_mw()});
+    }
+  }
+  const int noc_slots = chip.noc().topology() == hw::TOPOLOGY_BUS
+                            ? 1
+                            : static_cast<int>(std::max<uint32_t>(1, std::min(chip.cores_x(), chip.cores_y())));
+  const int noc = sim.AddResource({"noc", "noc-link", noc_slots, 0});
+  const int dram = sim.AddResource({"dram", "dram", static_cast<int>(std::max<uint32_t>(1, chip.external_memory().channels())), 0});
+  std::vector<std::vector<int>> replica_res(stages.size());
+  for (int id : mvm_stage_ids) {
+    Stage& s = stages[id];
+    StageMapping* m = prog.add_stages();
+    m->set_name(g.node(id).name);
+    m->set_op(std::string(ir::OpName(g.node(id).op)));
+    m->set_arrays_per_replica(s.tiling.arrays);
+    m->set_replicas(s.replicas);
+    for (int c : s.cores) m->add_cores(c);
+    m->set_row_tiles(s.tiling.row_tiles);
+    m->set_col_tiles(s.tiling.col_tiles);
+    m->set_mvms(s.layer.mvms);
+    m->set_mvm_ns(s.mvm_ns);
+    for (int64_t r = 0; r < s.replicas; ++r) {
+      if (gran == "core") {
+        replica_res[id].push_back(core_res[s.cores[r]]);
+      } else {
+        replica_res[id].push_back(sim.AddResource({absl::StrCat(g.node(id).name, "/replica", r), "array-group", 1,
+                                                   arr.static_power_mw() * s.tiling.arrays}));
+      }
+    }
+  }
+  std::vector<int> group(stages.size());
+  for (size_t i = 0; i < stages.size(); ++i) group[i] = sim.AddGroup(g.node(i).name);
+
+  const hw::VectorUnit& vu = chip.core().vector_unit();
+  auto add_instr = [&](int task, Opcode op, int core, int stage, int replica, int64_t count, int64_t bytes,
+                       int peer, int chunk, const std::vector<int>& deps, const std::string& detail) {
+    Instruction* ins = prog.add_instructions();
+    ins->set_id(task);
+    ins->set_op(op);
+    ins->set_core(core);
+    ins->set_stage(stage >= 0 ? g.node(stage).name : "");
+    ins->set_replica(replica);
+    ins->set_count(count);
+    ins->set_bytes(bytes);
+    ins->set_peer_core(peer);
+    ins->set_chunk(chunk);
+    ins->set_detail(detail);
+    if (stage >= 0 && stages[stage].mvm) {
+      ins->set_rows(stages[stage].layer.rows);
+      ins->set_cols(stages[stage].layer.cols);
+    }
+    for (int d : deps) ins->add_deps(d);
+    for (int d : deps) sim.AddDependency(d, task);
+  };
+  const Opcode mvm_op = gran == "core" ? OPCODE_READ_CORE : gran == "wordline" ? OPCODE_READ_WL : OPCODE_MVMUL;
+  const int64_t row_groups = CeilDiv(std::min<int64_t>(arr.rows(), arr.rows()),
+                                     arr.max_active_rows() ? arr.max_active_rows() : arr.rows());
+
+  // done[i][c]: the task(s) whose completion makes chunk c (or sample c in
+  // throughput mode) of stage i available to consumers on its home core.
+  const int64_t units = throughput ? batch : 1;
+  for (int64_t b = 0; b < units; ++b) {
+    std::vector<std::vector<int>> done(stages.size());
+    // Input load.
+    double in_bytes = 0;
+    for (ir::ValueId in : g.inputs()) in_bytes += g.value(in).type.num_elements() * act_bytes;
+    const hw::Cost ld = hw::DramStreamCost(chip.external_memory(), static_cast<int64_t>(in_bytes));
+    const int load = sim.AddTask(dram, ld.latency_ns, ld.energy_pj, -1, "load input");
+    add_instr(load, OPCODE_LD, stages.empty() || stages[0].cores.empty() ? 0 : stages[0].cores[0], -1, 0, 1,
+              static_cast<int64_t>(in_bytes), -1, static_cast<int>(b), {}, "input");
+    for (size_t i = 0; i < stages.size(); ++i) {
+      Stage& s = stages[i];
+      const ir::Node& n = g.node(i);
+      const int64_t chunks = s.chunks;
+      done[i].assign(chunks, -1);
+      for (int64_t c = 0; c < chunks; ++c) {
+        // Dependencies: producer chunks (through the NoC when on another core).
+        std::vector<int> deps;
+        if (s.reads_input) deps.push_back(load);
+        for (int p : s.producers) {
+          const int64_t pc = stages[p].chunks;
+          int64_t lo = 0, hi = pc - 1;
+          if (!throughput && pc > 1) {
+            if (IsWindow(n.op) && g.value(n.inputs[0]).type.rank() == 4) {
+              const int64_t in_rows = RowsOf(g.value(n.inputs[0]).type);
+              const int64_t out_rows = RowsOf(g.value(n.outputs[0]).type);
+              const std::vector<int64_t> st = n.GetInts("strides"), pads = n.GetInts("pads");
+              const int64_t stride = st.empty() ? 1 : st[0], pad = pads.empty() ? 0 : pads[0];
+              const int64_t k = n.op == ir::Op::kConv ? g.value(n.inputs[1]).type.shape[2]
+                                                      : n.GetInts("kernel_shape")[0];
+              const int64_t r0 = c * out_rows / chunks, r1 = (c + 1) * out_rows / chunks - 1;
+              const int64_t first = std::clamp<int64_t>(r0 * stride - pad, 0, in_rows - 1);
+              const int64_t last = std::clamp<int64_t>(r1 * stride - pad + k - 1, 0, in_rows - 1);
+              lo = first * pc / in_rows;
+              hi = last * pc / in_rows;
+            } else if (RowPreserving(n, g)) {
+              lo = c * pc / chunks;
+              hi = std::max(lo, (c + 1) * pc / chunks - 1);
+            }
+          }
+          for (int64_t q = lo; q <= hi; ++q) deps.push_back(done[p][q]);
+        }
+        std::sort(deps.begin(), deps.end());
+        deps.erase(std::unique(deps.begin(), deps.end()), deps.end());
+        int last = -1;
+        if (s.mvm) {
+          const int64_t mvms = s.layer.mvms * (c + 1) / chunks - s.layer.mvms * c / chunks;
+          // Latency mode: chunk c on replica c % r. Throughput mode: the
+          // sample's MVMs split over all replicas.
+          const int64_t parts = throughput ? s.replicas : 1;
+          std::vector<int> mvm_tasks;
+          for (int64_t k = 0; k < parts; ++k) {
+            const int64_t r = throughput ? k : c % s.replicas;
+            const int64_t share = throughput ? mvms * (k + 1) / parts - mvms * k / parts : mvms;
+            if (share == 0) continue;
+            const int t = sim.AddTask(replica_res[i][r], share * s.mvm_ns, share * s.mvm_pj, group[i]);
+            add_instr(t, mvm_op, s.cores[r], static_cast<int>(i), static_cast<int>(r),
+                      gran == "wordline" ? share * row_groups : share, 0, -1,
+                      static_cast<int>(throughput ? b : c), deps, "");
+            mvm_tasks.push_back(t);
+          }
+          last = mvm_tasks.empty() ? -1 : mvm_tasks.back();
+          if (s.vec_elements > 0 || mvm_tasks.size() != 1) {
+            const double elems = s.vec_elements / chunks;
+            const hw::Cost v = hw::VectorCost(vu, chip.clock_mhz(), static_cast<int64_t>(elems));
+            const int t = sim.AddTask(vec_res[s.cores[0]], v.latency_ns, v.energy_pj, group[i]);
+            add_instr(t, OPCODE_VEC, s.cores[0], static_cast<int>(i), 0, static_cast<int64_t>(elems), 0, -1,
+                      static_cast<int>(throughput ? b : c), mvm_tasks, "partial-sum reduction");
+            last = t;
+          }
+        } else {
+          const double elems = s.vec_elements / chunks;
+          const hw::Cost v = hw::VectorCost(vu, chip.clock_mhz(), static_cast<int64_t>(elems));
+          const int t = sim.AddTask(vec_res[s.cores[0]], v.latency_ns, v.energy_pj, group[i]);
+          add_instr(t, OPCODE_VEC, s.cores[0], static_cast<int>(i), 0, static_cast<int64_t>(elems), 0, -1,
+                    static_cast<int>(throughput ? b : c), deps, std::string(ir::OpName(n.op)));
+          last = t;
+        }
+        done[i][c] = last;
+      }
+      // Results travel to consumers on other cores.
+      bool remote = false;
+      for (size_t j = i + 1; j < stages.size() && !remote; ++j) {
+        if (std::find(stages[j].producers.begin(), stages[j].producers.end(), static_cast<int>(i)) !=
+                stages[j].producers.end() &&
+            stages[j].cores[0] != s.cores[0]) {
+          remote = true;
+        }
+      }
+      if (remote) {
+        int peer = s.cores[0];
+        for (size_t j = i + 1; j < stages.size(); ++j) {
+          if (std::count(stages[j].producers.begin(), stages[j].producers.end(), static_cast<int>(i)) &&
+              stages[j].cores[0] != s.cores[0]) {
+            peer = stages[j].cores[0];
+            break;
+          }
+        }
+        const int hops = std::max(1, hw::NocHops(chip, s.cores[0], peer));
+        for (int64_t c = 0; c < chunks; ++c) {
+          const int64_t bytes = static_cast<int64_t>(s.out_bytes / chunks);
+          const hw::Cost x = hw::NocCost(chip.noc(), hops, bytes);
+          const int t = sim.AddTask(noc, x.latency_ns, x.energy_pj, group[i]);
+          add_instr(t, OPCODE_SEND, s.cores[0], static_cast<int>(i), 0, 1, bytes, peer,
+                    static_cast<int>(throughput ? b : c), {done[i][c]}, "");
+          done[i][c] = t;
+        }
+      }
+    }
+    // Output store.
+    std::vector<int> deps;
+    double out_bytes = 0;
+    for (ir::ValueId o : g.outputs()) {
+      out_bytes += g.value(o).type.num_elements() * act_bytes;
+      const int p = g.value(o).producer;
+      if (p >= 0) deps.insert(deps.end(), done[p].begin(), done[p].end());
+    }
+    const hw::Cost st = hw::DramStreamCost(chip.external_memory(), static_cast<int64_t>(out_bytes));
+    const int store = sim.AddTask(dram, st.latency_ns, st.energy_pj, -1, "store output");
+    add_instr(store, OPCODE_ST, 0, -1, 0, 1, static_cast<int64_t>(out_bytes), -1, static_cast<int>(b), deps, "output");
+    out.sample_done.push_back(store);
+  }
+  return out;
+}
+
+absl::StatusOr<hw::Report> SimulateProgram(const Compiled& c, const ir::Module& module,
+                                           const hw::HardwareDescription& hwd, hw::sim::Result* result_out) {
+  IMCC_ASSIGN_OR_RETURN(hw::sim::Result r, c.simulation.Run());
+  const Program& p = c.program;
+  const int64_t samples = static_cast<int64_t>(c.sample_done.size());
+  hw::Report rep = hw::sim::MakeReport(c.simulation, r, hwd.name(), module.name(), samples);
+  // Latency: one sample's time through the chip (the first sample in
+  // throughput mode); throughput: steady state between sample completions.
+  const double first = r.end_ns[c.sample_done.front()];
+  rep.set_latency_ns(p.schedule() == "latency" ? r.makespan_ns : first);
+  if (samples > 1) {
+    const double span = r.end_ns[c.sample_done.back()] - first;
+    rep.set_throughput_per_s(span > 0 ? (samples - 1) * 1e9 / span : 0);
+  } else {
+    rep.set_throughput_per_s(r.makespan_ns > 0 ? 1e9 / r.makespan_ns : 0);
+  }
+  rep.set_edp_pj_ns(rep.energy_pj() / samples * rep.latency_ns());
+  // Analytical bound for the same work, against the simulator's own bound.
+  passes::AnalysisManager am(module);
+  hw::Workload w;
+  w.macs = static_cast<double>(am.Get<passes::OpStatsAnalysis>().macs()) * samples;
+  const hw::WorkloadBound wb = hw::WorkloadLowerBound(hwd, w);
+  if (wb.ns > rep.lower_bound_ns()) {
+    rep.set_lower_bound_ns(wb.ns);
+    rep.set_lower_bound_binding(wb.binding);
+  }
+  auto metric = [&](const std::string& name, double v) {
+    hw::Metric* m = rep.add_metrics();
+    m->set_name(name);
+    m->set_value(v);
+  };
+  metric("crossbars_used", static_cast<double>(p.crossbars_used()));
+  metric("crossbars_total", static_cast<double>(p.crossbars_total()));
+  double noc_bytes = 0, dram_bytes = 0;
+  std::map<std::string, int64_t> by_op;
+  for (const Instruction& ins : p.instructions()) {
+    if (ins.op() == OPCODE_SEND) noc_bytes += ins.bytes();
+    if (ins.op() == OPCODE_LD || ins.op() == OPCODE_ST) dram_bytes += ins.bytes();
+    ++by_op[Opcode_Name(ins.op()).substr(7)];
+  }
+  metric("noc_bytes", noc_bytes);
+  metric("dram_bytes", dram_bytes);
+  metric("noc_byte_hops", p.noc_byte_hops());
+  for (const auto& [op, n] : by_op) metric(absl::StrCat("instructions/", op), static_cast<double>(n));
+  if (result_out != nullptr) *result_out = std::move(r);
+  return rep;
+}
+
+std::string ProgramToText(const Program& p) {
+  std::string out = absl::StrFormat(
+      "// imcc crossbar program: target %s, model %s\n// schedule %s, granularity %s, replication %s, "
+      "batch %d, placement %s\n// crossbars %d of %d\n",
+      p.target(), p.model(), p.schedule(), p.granularity(), p.replication(), p.batch(), p.placement(),
+      p.crossbars_used(), p.crossbars_total());
+  out += "mapping:\n";
+  for (const StageMapping& s : p.stages()) {
+    absl::StrAppendFormat(&out, "  %s %s: %d arrays x %d replicas (tiles %dx%d) on cores [%s], %d MVMs of %g ns\n",
+                          s.op(), s.name(), s.arrays_per_replica(), s.replicas(), s.row_tiles(), s.col_tiles(),
+                          absl::StrJoin(s.cores(), ","), s.mvms(), s.mvm_ns());
+  }
+  out += "instructions:\n";
+  for (const Instruction& i : p.instructions()) {
+    absl::StrAppendFormat(&out, "  %%%d = %s core=%d", i.id(), Opcode_Name(i.op()).substr(7), i.core());
+    if (!i.stage().empty()) absl::StrAppend(&out, " stage=", i.stage());
+    if (i.op() == OPCODE_MVMUL || i.op() == OPCODE_READ_CORE || i.op() == OPCODE_READ_WL) {
+      absl::StrAppend(&out, " replica=", i.replica(), " rows=", i.rows(), " cols=", i.cols());
+    }
+    absl::StrAppend(&out, " count=", i.count());
+    if (i.bytes()) absl::StrAppend(&out, " bytes=", i.bytes());
+    if (i.peer_core() >= 0 && i.op() == OPCODE_SEND) absl::StrAppend(&out, " to=core", i.peer_core());
+    absl::StrAppend(&out, " chunk=", i.chunk());
+    if (!i.detail().empty()) absl::StrAppend(&out, " (", i.detail(), ")");
+    if (i.deps_size()) {
+      absl::StrAppend(&out, " after ",
+                      absl::StrJoin(i.deps(), ",", [](std::string* o, int d) { absl::StrAppend(o, "%", d); }));
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace imcc::crossbar
