@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "hwmodels/hardware.h"
+#include "hwmodels/sim/report.h"
 #include "ir/printer.h"
 #include "ir/serialize.h"
 #include "ir/support/status_macros.h"
@@ -21,27 +22,37 @@ namespace {
 
 constexpr char kProgram[] = "imcc compile";
 constexpr char kDefaultModel[] = "testdata/models/resnet18.onnx";
+constexpr char kDefaultTarget[] = "pimcomp-default";
 
 constexpr char kUsage[] =
     "imcc compile: compile a model for an in-memory-computing accelerator.\n"
     "\n"
-    "Usage: bazel run //tools:compile -- [--model=FILE] [--pipeline=TEXT] [--emit=KIND]\n"
-    "                                    [--out=DIR] [--plugin=SO]...\n"
+    "Usage: bazel run //tools:compile -- [--model=FILE] [--target=PRESET_OR_FILE]\n"
+    "         [--schedule=throughput|latency] [--replication=none|uniform|balance|dp|optimal]\n"
+    "         [--granularity=core|crossbar|wordline] [--batch=N] [--pipeline=TEXT]\n"
+    "         [--emit=summary|ir|program|report] [--out=DIR] [--plugin=SO]...\n"
     "\n"
-    "With no arguments it compiles the built-in default model (" "testdata/models/resnet18.onnx,\n"
-    "shape-only) and prints a short summary. Relative paths are taken from the directory\n"
-    "`bazel run` was started in.\n"
+    "With no arguments it compiles the built-in default model (testdata/models/resnet18.onnx,\n"
+    "shape-only) for the pimcomp-default preset and prints a short summary. Relative paths\n"
+    "are taken from the directory `bazel run` was started in.\n"
     "\n"
-    "--emit=summary prints the summary; --emit=ir prints the canonicalised IR (weights\n"
-    "elided) and the summary. --emit=program and --emit=report need a hardware backend\n"
-    "plugin, which this build does not have yet; --target loads and validates a preset\n"
-    "(--list-targets) or a .textproto file and then stops there. --out=DIR writes module.imcc\n"
-    "(text IR, weights included), module.pb (imcc.ir.v1 bytes) and summary.txt, each\n"
-    "atomically.";
+    "The model is imported by a frontend plugin, the graph pipeline runs, and a backend\n"
+    "plugin for the target's family maps, schedules, generates the program and simulates it.\n"
+    "--target=none stops after the graph pipeline. --emit=summary prints the summary;\n"
+    "--emit=ir the canonicalised IR (weights elided); --emit=program the program's text;\n"
+    "--emit=report report.json. --out=DIR writes module.imcc, module.pb, summary.txt and,\n"
+    "with a target, program.txt, program.pb, report.json and trace.json (Chrome trace\n"
+    "format), each atomically. report.json's compile_ms is wall time, the one field that\n"
+    "differs between runs (--norecord-compile-time writes 0).";
 
 void DeclareFlags(FlagSet& f) {
   f.String("model", "", "model file (ONNX); default: the built-in resnet18");
-  f.String("target", "", "hardware preset name or .textproto file (compiling for it needs a backend plugin)");
+  f.String("target", kDefaultTarget, "hardware preset name or .textproto file; 'none' for no hardware");
+  f.String("schedule", "latency", "throughput (batch pipeline) | latency (element pipeline)");
+  f.String("replication", "balance", "weight replication: none | uniform | balance | dp | optimal");
+  f.String("granularity", "native", "programming granularity: native (the target's) | core | crossbar | wordline");
+  f.Int("batch", 0, "samples to simulate (0: 1 for latency, 16 for throughput)");
+  f.Bool("record-compile-time", true, "write the wall-clock compile time into report.json (compile_ms)");
   f.Bool("list-targets", false, "list the hardware presets, one line each, then exit");
   f.String("describe-target", "", "print a preset or .textproto with every field's value, meaning and unit, then exit");
   f.String("pipeline", "imcc-default", "pass pipeline, e.g. 'canonicalize,fold-batch-norm'");
@@ -66,8 +77,28 @@ std::string Summary(const ir::Module& m, const std::string& model, const std::st
   }
   absl::StrAppend(&out, "pipeline: ", pipeline, "\n  expanded: ", pm.ExpandedPipeline(), "\n");
   absl::StrAppend(&out, stats.Summary());
-  absl::StrAppend(&out, "target: none (hardware backends are not part of this build yet)\n");
   return out;
+}
+
+double MetricOf(const hw::Report& r, const std::string& name) {
+  for (const hw::Metric& m : r.metrics()) {
+    if (m.name() == name) return m.value();
+  }
+  return 0;
+}
+
+std::string ReportSummary(const hw::Report& r, const std::string& backend, const FlagSet& flags) {
+  return absl::StrFormat(
+      "target: %s (backend %s; schedule %s, replication %s, granularity %s)\n"
+      "crossbars: %.0f of %.0f\n"
+      "latency: %.1f us   throughput: %.1f samples/s   (%d samples simulated)\n"
+      "energy: %.3f uJ per sample   EDP: %.4g pJ*ns\n"
+      "lower bound: %.1f us for the simulated work (%s); the schedule takes %.2fx that\n",
+      r.target(), backend, flags.GetString("schedule"), flags.GetString("replication"),
+      flags.GetString("granularity"), MetricOf(r, "crossbars_used"), MetricOf(r, "crossbars_total"),
+      r.latency_ns() / 1e3, r.throughput_per_s(), r.samples(), r.energy_pj() / r.samples() / 1e6,
+      r.edp_pj_ns(), r.lower_bound_ns() / 1e3, r.lower_bound_binding(),
+      r.lower_bound_ns() > 0 ? MetricOf(r, "makespan_ns") / r.lower_bound_ns() : 0.0);
 }
 
 // A --target value is a preset name unless it names an existing file
@@ -77,12 +108,19 @@ std::string ResolveTarget(const std::string& value) {
   return std::filesystem::exists(path) ? path : value;
 }
 
-absl::Status WriteOutputs(const std::string& dir, const ir::Module& m, const std::string& summary) {
+absl::Status WriteOutputs(const std::string& dir, const ir::Module& m, const std::string& summary,
+                          const plugin::PluginLoader::BackendOutput* backend) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return absl::PermissionDeniedError(absl::StrCat("cannot create '", dir, "': ", ec.message()));
   IMCC_RETURN_IF_ERROR(passes::WriteFileAtomically(dir + "/module.imcc", ir::PrintModule(m)));
   IMCC_RETURN_IF_ERROR(passes::WriteFileAtomically(dir + "/module.pb", ir::SerializeModule(m)));
+  if (backend != nullptr) {
+    IMCC_RETURN_IF_ERROR(passes::WriteFileAtomically(dir + "/program.pb", backend->program));
+    IMCC_RETURN_IF_ERROR(passes::WriteFileAtomically(dir + "/program.txt", backend->program_text));
+    IMCC_RETURN_IF_ERROR(passes::WriteFileAtomically(dir + "/report.json", backend->report));
+    IMCC_RETURN_IF_ERROR(passes::WriteFileAtomically(dir + "/trace.json", backend->trace));
+  }
   return passes::WriteFileAtomically(dir + "/summary.txt", summary);
 }
 
@@ -114,19 +152,14 @@ int Main(int argc, char** argv) {
     return ReportError(kProgram, absl::InvalidArgumentError(absl::StrCat(
                                      "--emit must be summary, ir, program or report, got '", emit, "'")));
   }
-  if (!flags.GetString("target").empty()) {
-    // Load and validate first, so a bad target gets its precise error.
-    absl::StatusOr<hw::HardwareDescription> target = hw::LoadTarget(ResolveTarget(flags.GetString("target")));
-    if (!target.ok()) return ReportError(kProgram, target.status());
-    return ReportError(kProgram, absl::UnimplementedError(absl::StrCat(
-                                     "target '", target->name(),
-                                     "' is valid, but no backend plugin for its family is loaded yet")));
-  }
-  if (emit == "program" || emit == "report") {
-    return ReportError(kProgram,
-                       absl::UnimplementedError(
-                           "no hardware backend plugin is loaded, so --emit=program and "
-                           "--emit=report are not available yet; use --emit=ir or --emit=summary"));
+  const bool with_target = flags.GetString("target") != "none";
+  hw::HardwareDescription target;
+  if (with_target) {
+    absl::StatusOr<hw::HardwareDescription> t = hw::LoadTarget(ResolveTarget(flags.GetString("target")));
+    if (!t.ok()) return ReportError(kProgram, t.status());
+    target = std::move(*t);
+  } else if (emit == "program" || emit == "report") {
+    return ReportError(kProgram, absl::InvalidArgumentError(absl::StrCat("--emit=", emit, " needs a --target")));
   }
   std::string model = ResolveUserPath(flags.GetString("model"));
   std::string shown = model;
@@ -139,6 +172,7 @@ int Main(int argc, char** argv) {
                                        " is not in the runfiles; pass --model=FILE")));
     }
   }
+  const auto start = std::chrono::steady_clock::now();
   std::vector<std::pair<std::string, std::string>> import_options;
   if (flags.GetBool("shape-only")) import_options.emplace_back("shape_only", "true");
   absl::StatusOr<ir::Module> module = tc->loader->ImportModel(model, import_options);
@@ -148,17 +182,58 @@ int Main(int argc, char** argv) {
   if (!pm.ok()) return ReportError(kProgram, pm.status());
   absl::StatusOr<passes::PipelineRunResult> run = (*pm)->Run(*module);
   if (!run.ok()) return ReportError(kProgram, run.status());
-  const std::string summary = Summary(*module, shown, flags.GetString("pipeline"), **pm);
+  std::string summary = Summary(*module, shown, flags.GetString("pipeline"), **pm);
+  plugin::PluginLoader::BackendOutput backend_out;
+  if (with_target) {
+    const std::string family = target.family() == hw::FAMILY_CROSSBAR    ? "crossbar"
+                               : target.family() == hw::FAMILY_DUAL_MODE ? "dual-mode"
+                                                                         : "ndp-dimm";
+    absl::StatusOr<std::pair<const plugin::LoadedPlugin*, std::string>> backend = tc->loader->FindBackend(family);
+    if (!backend.ok()) {
+      return ReportError(kProgram, absl::Status(backend.status().code(),
+                                                absl::StrCat("target '", target.name(), "': ", backend.status().message())));
+    }
+    const std::vector<std::pair<std::string, std::string>> backend_options = {
+        {"schedule", flags.GetString("schedule")},
+        {"replication", flags.GetString("replication")},
+        {"granularity", flags.GetString("granularity")},
+        {"batch", absl::StrCat(flags.GetInt("batch"))}};
+    absl::StatusOr<plugin::PluginLoader::BackendOutput> compiled = tc->loader->CompileWithBackend(
+        *backend->first, backend->second, *module, target.SerializeAsString(), backend_options);
+    if (!compiled.ok()) {
+      return ReportError(kProgram, absl::Status(compiled.status().code(),
+                                                absl::StrCat(shown, " on ", target.name(), ": ", compiled.status().message())));
+    }
+    backend_out = std::move(*compiled);
+    hw::Report report;
+    if (!report.ParseFromString(backend_out.report)) {
+      return ReportError(kProgram, absl::DataLossError("the backend returned a corrupt report"));
+    }
+    const double ms = flags.GetBool("record-compile-time")
+                          ? std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()
+                          : 0.0;
+    hw::Metric* m = report.add_metrics();
+    m->set_name("compile_ms");
+    m->set_value(ms);
+    backend_out.report = hw::sim::ReportToJson(report);
+    summary += ReportSummary(report, backend->first->name(), flags);
+  } else {
+    summary += "target: none\n";
+  }
   if (emit == "ir") {
     ir::PrintOptions po;
     po.elide_weight_data = true;
     std::cout << ir::PrintModule(*module, po);
   }
-  std::cout << summary;
+  if (emit == "program") std::cout << backend_out.program_text;
+  if (emit == "report") std::cout << backend_out.report;
+  if (emit == "summary" || emit == "ir") std::cout << summary;
   if (!flags.GetString("out").empty()) {
     const std::string dir = ResolveUserPath(flags.GetString("out"));
-    if (absl::Status s = WriteOutputs(dir, *module, summary); !s.ok()) return ReportError(kProgram, s);
-    std::cout << "wrote " << dir << "/{module.imcc,module.pb,summary.txt}\n";
+    if (absl::Status s = WriteOutputs(dir, *module, summary, with_target ? &backend_out : nullptr); !s.ok()) {
+      return ReportError(kProgram, s);
+    }
+    std::cout << "wrote " << dir << "/\n";
   }
   return 0;
 }

@@ -79,6 +79,25 @@ grep -q "^onnx" "$T/out" && grep -q "^graph" "$T/out" && ok || bad "list-plugins
 expect_ok "list ops" "$COMPILE" --list-ops
 grep -q "nn.conv" "$T/out" && ok || bad "list-ops"
 
+# Backend: program, report and trace for a target, deterministic.
+expect_ok "isaac report" "$COMPILE" --model="$R/testdata/models/tiny/tiny_cnn.onnx" --target=isaac \
+  --emit=report --norecord-compile-time
+for key in latency_ns throughput_per_s energy_pj edp_pj_ns lower_bound_ns crossbars_used crossbars_total compile_ms; do
+  grep -q "\"$key\"" "$T/out" && ok || bad "report.json lacks $key"
+done
+cp "$T/out" "$T/report1"
+"$COMPILE" --model="$R/testdata/models/tiny/tiny_cnn.onnx" --target=isaac --emit=report --norecord-compile-time \
+  >"$T/report2" 2>/dev/null
+cmp -s "$T/report1" "$T/report2" && ok || bad "report.json is not deterministic"
+expect_ok "program" "$COMPILE" --model="$R/testdata/models/tiny/tiny_cnn.onnx" --target=jain21 --emit=program
+grep -q "READ_WL" "$T/out" && grep -q "(relu)\|nn.relu\|(nn.relu)" "$T/out" && ok || bad "wordline program lacks READ_WL or vector ops"
+expect_ok "throughput out" "$COMPILE" --model="$R/testdata/models/resnet18.onnx" --schedule=throughput \
+  --replication=optimal --batch=4 --out="$T/o3"
+for f in program.txt program.pb report.json trace.json; do [[ -s "$T/o3/$f" ]] && ok || bad "missing $f"; done
+grep -q '"traceEvents"' "$T/o3/trace.json" && ok || bad "trace.json is not a Chrome trace"
+expect_ok "no target" "$COMPILE" --target=none
+grep -q "^target: none" "$T/out" && ok || bad "--target=none summary"
+
 # --- bad input -------------------------------------------------------------
 B="$R/testdata/onnx_bad"
 expect_error "missing file" "/nonexistent.onnx: no such file" "$COMPILE" --model=/nonexistent.onnx
@@ -95,13 +114,20 @@ expect_error "unknown pass" "unknown pass 'no-such-pass'" "$COMPILE" --pipeline=
 expect_error "unknown option" "pass 'forbid-ops' has no option 'opz'" "$COMPILE" --pipeline='forbid-ops{opz=x}'
 expect_error "non-plugin .so" "does not export IMCC_GetPluginApi (not an imcc plugin)" \
   "$COMPILE" --plugin="$R/plugins/testing/libnot_a_plugin.so"
-expect_error "other ABI major" "was built for imcc plugin ABI 1.3, this host speaks ABI 0.1" \
+expect_error "other ABI major" "was built for imcc plugin ABI 1.3, this host speaks ABI 0.2" \
   "$COMPILE" --plugin="$R/plugins/testing/libbad_major_plugin.so"
 expect_error "missing plugin" "plugin '/nonexistent/libx_plugin.so': no such file" \
   "$COMPILE" --plugin=/nonexistent/libx_plugin.so
 expect_error "unknown flag" "unknown flag '--modle'" "$COMPILE" --modle=x
 expect_error "bad emit" "--emit must be summary, ir, program or report" "$COMPILE" --emit=asm
-expect_error "no backend yet" "target 'isaac' is valid, but no backend plugin" "$COMPILE" --target=isaac
+expect_error "report needs target" "--emit=report needs a --target" "$COMPILE" --target=none --emit=report
+expect_error "no dual-mode backend yet" "target 'dynaplasia': no loaded backend plugin compiles for 'dual-mode'" \
+  "$COMPILE" --target=dynaplasia
+expect_error "model too big" "vgg16.onnx on compass-s: the model needs 8456 crossbars for one copy of its weights, the chip has 64" \
+  "$COMPILE" --model="$R/testdata/models/vgg16.onnx" --target=compass-s
+expect_error "bad schedule" "backend 'crossbar': option 'schedule' must be latency|throughput, got 'fast'" \
+  "$COMPILE" --schedule=fast
+expect_error "bad replication" "option 'replication' must be none|uniform|balance|dp|optimal" "$COMPILE" --replication=max
 expect_error "unknown target" "unknown target 'isaak' (presets: compass-l" "$COMPILE" --target=isaak
 printf 'name: "broken"\nfamily: FAMILY_CROSSBAR\ngranularity: GRANULARITY_CORE\nchip { cores_x: 0 }\n' >"$T/broken.textproto"
 expect_error "invalid target file" "broken.textproto: target 'broken': chip.cores_x: must be > 0, got 0" \

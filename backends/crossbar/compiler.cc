@@ -189,17 +189,18 @@ absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDes
         cursor += stages[id].tiling.arrays;
       }
     }
-    // Vector stages live on their first producer's home (or core 0).
+    // Vector stages run on the vector units of the cores that hold their
+    // first producer (every replica's core, so the work spreads with it).
     for (size_t i = 0; i < stages.size(); ++i) {
       if (stages[i].mvm) continue;
-      int home = order[0];
-      for (int p : stages[i].producers) {
-        if (!(*homes)[p].empty()) {
-          home = (*homes)[p][0];
-          break;
+      std::vector<int> home = {order[0]};
+      if (!stages[i].producers.empty() && !(*homes)[stages[i].producers[0]].empty()) {
+        home.clear();
+        for (int c : (*homes)[stages[i].producers[0]]) {
+          if (std::find(home.begin(), home.end(), c) == home.end()) home.push_back(c);
         }
       }
-      (*homes)[i] = {home};
+      (*homes)[i] = home;
     }
     double byte_hops = 0;
     for (size_t i = 0; i < stages.size(); ++i) {
@@ -358,20 +359,50 @@ absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDes
           }
           last = mvm_tasks.empty() ? -1 : mvm_tasks.back();
           if (s.vec_elements > 0 || mvm_tasks.size() != 1) {
-            const double elems = s.vec_elements / chunks;
-            const hw::Cost v = hw::VectorCost(vu, chip.clock_mhz(), static_cast<int64_t>(elems));
-            const int t = sim.AddTask(vec_res[s.cores[0]], v.latency_ns, v.energy_pj, group[i]);
-            add_instr(t, OPCODE_VEC, s.cores[0], static_cast<int>(i), 0, static_cast<int64_t>(elems), 0, -1,
-                      static_cast<int>(throughput ? b : c), mvm_tasks, "partial-sum reduction");
-            last = t;
+            // Partial sums are reduced on the vector unit of the core that
+            // holds the replica (each part's share on its own core), then
+            // joined.
+            std::vector<int> reduced;
+            for (size_t k = 0; k < mvm_tasks.size(); ++k) {
+              const int64_t r = throughput ? static_cast<int64_t>(k) : c % s.replicas;
+              const double elems = s.vec_elements / chunks / mvm_tasks.size();
+              const hw::Cost v = hw::VectorCost(vu, chip.clock_mhz(), static_cast<int64_t>(elems));
+              const int t = sim.AddTask(vec_res[s.cores[r]], v.latency_ns, v.energy_pj, group[i]);
+              add_instr(t, OPCODE_VEC, s.cores[r], static_cast<int>(i), static_cast<int>(r),
+                        static_cast<int64_t>(elems), 0, -1, static_cast<int>(throughput ? b : c),
+                        {mvm_tasks[k]}, "partial-sum reduction");
+              reduced.push_back(t);
+            }
+            last = reduced.back();
+            if (reduced.size() > 1) {
+              const int join = sim.AddTask(vec_res[s.cores[0]], 0, 0, group[i]);
+              add_instr(join, OPCODE_VEC, s.cores[0], static_cast<int>(i), 0, 0, 0, -1,
+                        static_cast<int>(throughput ? b : c), reduced, "join");
+              last = join;
+            }
           }
         } else {
-          const double elems = s.vec_elements / chunks;
-          const hw::Cost v = hw::VectorCost(vu, chip.clock_mhz(), static_cast<int64_t>(elems));
-          const int t = sim.AddTask(vec_res[s.cores[0]], v.latency_ns, v.energy_pj, group[i]);
-          add_instr(t, OPCODE_VEC, s.cores[0], static_cast<int>(i), 0, static_cast<int64_t>(elems), 0, -1,
-                    static_cast<int>(throughput ? b : c), deps, std::string(ir::OpName(n.op)));
-          last = t;
+          // Latency mode: chunk c on core c mod |cores|; throughput mode:
+          // the sample's elements split over all of the stage's cores.
+          const int64_t ncores = static_cast<int64_t>(s.cores.size());
+          const int64_t parts = throughput ? ncores : 1;
+          std::vector<int> parts_done;
+          for (int64_t k = 0; k < parts; ++k) {
+            const int core = s.cores[throughput ? k : c % ncores];
+            const double elems = s.vec_elements / chunks / parts;
+            const hw::Cost v = hw::VectorCost(vu, chip.clock_mhz(), static_cast<int64_t>(elems));
+            const int t = sim.AddTask(vec_res[core], v.latency_ns, v.energy_pj, group[i]);
+            add_instr(t, OPCODE_VEC, core, static_cast<int>(i), 0, static_cast<int64_t>(elems), 0, -1,
+                      static_cast<int>(throughput ? b : c), deps, std::string(ir::OpName(n.op)));
+            parts_done.push_back(t);
+          }
+          last = parts_done.back();
+          if (parts_done.size() > 1) {
+            const int join = sim.AddTask(vec_res[s.cores[0]], 0, 0, group[i]);
+            add_instr(join, OPCODE_VEC, s.cores[0], static_cast<int>(i), 0, 0, 0, -1,
+                      static_cast<int>(throughput ? b : c), parts_done, "join");
+            last = join;
+          }
         }
         done[i][c] = last;
       }
@@ -437,6 +468,7 @@ absl::StatusOr<hw::Report> SimulateProgram(const Compiled& c, const ir::Module& 
     rep.set_throughput_per_s(r.makespan_ns > 0 ? 1e9 / r.makespan_ns : 0);
   }
   rep.set_edp_pj_ns(rep.energy_pj() / samples * rep.latency_ns());
+  const double makespan = r.makespan_ns;
   // Analytical bound for the same work, against the simulator's own bound.
   passes::AnalysisManager am(module);
   hw::Workload w;
@@ -451,6 +483,7 @@ absl::StatusOr<hw::Report> SimulateProgram(const Compiled& c, const ir::Module& 
     m->set_name(name);
     m->set_value(v);
   };
+  metric("makespan_ns", makespan);
   metric("crossbars_used", static_cast<double>(p.crossbars_used()));
   metric("crossbars_total", static_cast<double>(p.crossbars_total()));
   double noc_bytes = 0, dram_bytes = 0;

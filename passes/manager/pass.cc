@@ -32,9 +32,9 @@ absl::string_view OptionTypeName(OptionSpec::Type type) {
 
 namespace {
 
-absl::Status CheckValue(absl::string_view pass, const OptionSpec& spec, const std::string& v) {
+absl::Status CheckValue(absl::string_view owner, const OptionSpec& spec, const std::string& v) {
   auto bad = [&](absl::string_view want) {
-    return absl::InvalidArgumentError(absl::StrCat("pass '", pass, "': option '", spec.name,
+    return absl::InvalidArgumentError(absl::StrCat(owner, ": option '", spec.name,
                                                    "' must be ", want, ", got '", v, "'"));
   };
   char* end = nullptr;
@@ -67,6 +67,12 @@ absl::Status CheckValue(absl::string_view pass, const OptionSpec& spec, const st
 absl::StatusOr<PassOptions> PassOptions::Parse(
     absl::string_view pass_name, const std::vector<OptionSpec>& schema,
     const std::vector<std::pair<std::string, std::string>>& given) {
+  return ParseFor(absl::StrCat("pass '", pass_name, "'"), schema, given);
+}
+
+absl::StatusOr<PassOptions> PassOptions::ParseFor(
+    absl::string_view owner, const std::vector<OptionSpec>& schema,
+    const std::vector<std::pair<std::string, std::string>>& given) {
   PassOptions o;
   for (const OptionSpec& spec : schema) o.values_[spec.name] = spec.default_value;
   for (const auto& [k, v] : given) {
@@ -78,11 +84,11 @@ absl::StatusOr<PassOptions> PassOptions::Parse(
       std::vector<std::string> known;
       for (const OptionSpec& s : schema) known.push_back(s.name);
       return absl::InvalidArgumentError(absl::StrCat(
-          "pass '", pass_name, "' has no option '", k, "'",
+          owner, " has no option '", k, "'",
           known.empty() ? std::string(" (it takes none)")
                         : absl::StrCat(" (options: ", absl::StrJoin(known, ", "), ")")));
     }
-    absl::Status s = CheckValue(pass_name, *spec, v);
+    absl::Status s = CheckValue(owner, *spec, v);
     if (!s.ok()) return s;
     o.values_[k] = v;
   }

@@ -147,6 +147,10 @@ class PassOptions {
   static absl::StatusOr<PassOptions> Parse(absl::string_view pass_name,
                                            const std::vector<OptionSpec>& schema,
                                            const std::vector<std::pair<std::string, std::string>>& given);
+  // Same, with errors naming `owner` verbatim ("backend 'crossbar'").
+  static absl::StatusOr<PassOptions> ParseFor(absl::string_view owner,
+                                              const std::vector<OptionSpec>& schema,
+                                              const std::vector<std::pair<std::string, std::string>>& given);
 
   int64_t GetInt(absl::string_view key) const;
   double GetFloat(absl::string_view key) const;

@@ -22,7 +22,7 @@ extern "C" {
  * plugin of another major version. */
 #define IMCC_ABI_MAJOR 0
 /* Bumped for appending a field or a function. Any minor loads. */
-#define IMCC_ABI_MINOR 1
+#define IMCC_ABI_MINOR 2
 
 /* The one symbol a plugin exports. */
 #define IMCC_GET_PLUGIN_API_SYMBOL "IMCC_GetPluginApi"
@@ -238,6 +238,51 @@ IMCC_DEFINE_STRUCT_TRAITS(IMCC_Pass_Run_Args, result);
  * (bad option value or module), or whatever the pass itself reports. */
 typedef IMCC_Error* IMCC_Pass_Run(IMCC_Pass_Run_Args* args);
 
+/* -------------------------------- Backend --------------------------------- */
+
+typedef struct IMCC_Backend_Describe_Args {
+  size_t struct_size;
+  IMCC_Extension_Base* extension_start;
+  /* out. Serialised imcc.plugin.BackendInfoProto: hardware families it
+   * compiles for, its options with schemas, its program format. Caller
+   * destroys with Buffer_Destroy. */
+  IMCC_Buffer* info;
+} IMCC_Backend_Describe_Args;
+IMCC_DEFINE_STRUCT_TRAITS(IMCC_Backend_Describe_Args, info);
+
+/* Describes the backend. Since ABI 0.2. */
+typedef IMCC_Error* IMCC_Backend_Describe(IMCC_Backend_Describe_Args* args);
+
+typedef struct IMCC_Backend_Compile_Args {
+  size_t struct_size;
+  IMCC_Extension_Base* extension_start;
+  /* The module, "imcc.ir.v1" (weights may travel by reference). Borrowed
+   * for the duration of the call. */
+  const char* module;
+  size_t module_size;
+  /* Serialised imcc.hw.HardwareDescription, already validated by the
+   * host. Borrowed for the duration of the call. */
+  const char* hardware;
+  size_t hardware_size;
+  /* Serialised imcc.plugin.OptionMap of backend options, checked against
+   * the schema from Backend_Describe. Borrowed for the duration of the
+   * call. */
+  const char* options;
+  size_t options_size;
+  IMCC_Buffer* program;       /* out. The program in the backend's format. */
+  IMCC_Buffer* program_text;  /* out. Its readable text form. */
+  IMCC_Buffer* report;        /* out. Serialised imcc.hw.Report of its simulation. */
+  IMCC_Buffer* trace;         /* out. Chrome trace-event JSON of the simulation. */
+} IMCC_Backend_Compile_Args;
+IMCC_DEFINE_STRUCT_TRAITS(IMCC_Backend_Compile_Args, trace);
+
+/* Maps, schedules and generates code for `module` on `hardware`, then
+ * simulates the program. Every out buffer is the caller's to destroy.
+ * Errors: InvalidArgument (bad option, unsupported target),
+ * ResourceExhausted (the model does not fit), Unimplemented (an op or
+ * attribute the backend does not support). Since ABI 0.2. */
+typedef IMCC_Error* IMCC_Backend_Compile(IMCC_Backend_Compile_Args* args);
+
 /* ------------------------------ Plugin table ------------------------------ */
 
 /* Bitmask: one .so may provide several kinds. */
@@ -279,8 +324,12 @@ typedef struct IMCC_PluginApi {
   /* Pass-library slots: NULL unless plugin_kind has kPassLibrary. */
   IMCC_PassLibrary_List* PassLibrary_List;
   IMCC_Pass_Run* Pass_Run;
+
+  /* Backend slots: NULL unless plugin_kind has kBackend. Since ABI 0.2. */
+  IMCC_Backend_Describe* Backend_Describe;
+  IMCC_Backend_Compile* Backend_Compile;
 } IMCC_PluginApi;
-IMCC_DEFINE_STRUCT_TRAITS(IMCC_PluginApi, Pass_Run);
+IMCC_DEFINE_STRUCT_TRAITS(IMCC_PluginApi, Backend_Compile);
 
 /* Returns the plugin's function table: a static the plugin owns for the
  * process lifetime. The only symbol a plugin .so exports. */

@@ -333,6 +333,65 @@ absl::Status PluginLoader::RegisterPasses(passes::PassRegistry& registry) const 
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::pair<const LoadedPlugin*, std::string>> PluginLoader::FindBackend(
+    absl::string_view family) const {
+  std::vector<std::string> seen;
+  for (const auto& p : plugins_) {
+    if (!(p->kinds() & IMCC_PluginKind_kBackend) ||
+        !p->HasSlot(IMCC_STRUCT_SIZE(IMCC_PluginApi, Backend_Compile)) ||
+        p->api().Backend_Describe == nullptr || p->api().Backend_Compile == nullptr) {
+      continue;
+    }
+    IMCC_Backend_Describe_Args d{};
+    d.struct_size = IMCC_Backend_Describe_Args_STRUCT_SIZE;
+    IMCC_RETURN_IF_ERROR(ImccErrorToStatus(p->api(), p->api().Backend_Describe(&d)));
+    std::string bytes = TakeBuffer(p->api(), d.info);
+    BackendInfoProto info;
+    if (!info.ParseFromString(bytes)) {
+      return absl::DataLossError(absl::StrCat("plugin '", p->name(), "' returned a corrupt backend description"));
+    }
+    seen.push_back(absl::StrCat(p->name(), " (", absl::StrJoin(info.families(), ", "), ")"));
+    for (const std::string& f : info.families()) {
+      if (f == family) return std::make_pair(p.get(), std::move(bytes));
+    }
+  }
+  return absl::NotFoundError(absl::StrCat("no loaded backend plugin compiles for '", family, "' (backends: ",
+                                          seen.empty() ? std::string("none") : absl::StrJoin(seen, "; "), ")"));
+}
+
+absl::StatusOr<PluginLoader::BackendOutput> PluginLoader::CompileWithBackend(
+    const LoadedPlugin& backend, const std::string& info_bytes, const ir::Module& module,
+    const std::string& hardware, const std::vector<std::pair<std::string, std::string>>& options) const {
+  BackendInfoProto info;
+  info.ParseFromString(info_bytes);
+  std::vector<passes::OptionSpec> schema;
+  for (const OptionSchema& o : info.options()) {
+    schema.push_back({o.name(), FromProto(o.type()), o.default_value(), o.doc(),
+                      {o.choices().begin(), o.choices().end()}});
+  }
+  IMCC_RETURN_IF_ERROR(
+      passes::PassOptions::ParseFor(absl::StrCat("backend '", backend.name(), "'"), schema, options).status());
+  const std::string mod = ir::SerializeModule(module, ir::WeightMode::kReference);
+  const std::string opts = SerializeOptions(options);
+  IMCC_Backend_Compile_Args a{};
+  a.struct_size = IMCC_Backend_Compile_Args_STRUCT_SIZE;
+  a.module = mod.data();
+  a.module_size = mod.size();
+  a.hardware = hardware.data();
+  a.hardware_size = hardware.size();
+  a.options = opts.data();
+  a.options_size = opts.size();
+  const IMCC_PluginApi& api = backend.api();
+  absl::Status s = ImccErrorToStatus(api, api.Backend_Compile(&a));
+  BackendOutput out;
+  out.program = TakeBuffer(api, a.program);
+  out.program_text = TakeBuffer(api, a.program_text);
+  out.report = TakeBuffer(api, a.report);
+  out.trace = TakeBuffer(api, a.trace);
+  if (!s.ok()) return s;
+  return out;
+}
+
 std::vector<std::string> DefaultPluginSearchPath(const std::string& argv0) {
   std::vector<std::string> out;
   std::error_code ec;

@@ -76,6 +76,25 @@ class PluginLoader {
   // plugin in `registry` (AlreadyExists on duplicates).
   absl::Status RegisterPasses(passes::PassRegistry& registry) const;
 
+  // Returns the first backend plugin (in load order) whose Backend_Describe
+  // lists `family` ("crossbar", "dual-mode", "ndp-dimm"), with its
+  // serialised imcc.plugin.BackendInfoProto; NotFound naming the loaded
+  // backends otherwise. Plugins of ABI 0.1 have no backend slots.
+  absl::StatusOr<std::pair<const LoadedPlugin*, std::string>> FindBackend(
+      absl::string_view family) const;
+
+  struct BackendOutput {
+    std::string program;       // backend format
+    std::string program_text;
+    std::string report;        // serialised imcc.hw.Report
+    std::string trace;         // Chrome trace JSON
+  };
+  // Runs Backend_Compile of `backend`. `options` are checked against the
+  // backend's schema first (InvalidArgument naming the option).
+  absl::StatusOr<BackendOutput> CompileWithBackend(
+      const LoadedPlugin& backend, const std::string& info, const ir::Module& module,
+      const std::string& hardware, const std::vector<std::pair<std::string, std::string>>& options) const;
+
  private:
   std::vector<std::unique_ptr<LoadedPlugin>> plugins_;
 };

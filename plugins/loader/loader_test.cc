@@ -138,6 +138,26 @@ TEST(PluginLoaderTest, LoadAllFindsPluginsRecursively) {
   EXPECT_THAT(names, ::testing::UnorderedElementsAre("graph", "op-census"));
 }
 
+TEST(PluginLoaderTest, OlderMinorLoadsAndLacksTheNewSlots) {
+  PluginLoader loader;
+  IMCC_ASSERT_OK_AND_ASSIGN(const LoadedPlugin* p, loader.Load(Runfile("plugins/testing/libold_minor_plugin.so")));
+  EXPECT_EQ(p->api().abi_version.minor, 1);
+  // Its kind claims a backend, but the slots lie past its table: absent.
+  EXPECT_THAT(loader.FindBackend("crossbar"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("no loaded backend plugin compiles for 'crossbar'")));
+  passes::PassRegistry registry;
+  IMCC_EXPECT_OK(loader.RegisterPasses(registry));
+}
+
+TEST(PluginLoaderTest, FindsTheCrossbarBackend) {
+  PluginLoader loader;
+  IMCC_ASSERT_OK(loader.Load(Runfile("backends/crossbar/plugin/libcrossbar_plugin.so")).status());
+  IMCC_ASSERT_OK_AND_ASSIGN(auto backend, loader.FindBackend("crossbar"));
+  EXPECT_EQ(backend.first->name(), "crossbar");
+  EXPECT_THAT(loader.FindBackend("ndp-dimm"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("(backends: crossbar (crossbar))")));
+}
+
 TEST(PluginLoaderTest, NoFrontendIsAClearError) {
   PluginLoader loader;
   EXPECT_THAT(loader.ImportModel(Runfile(kGraph)),

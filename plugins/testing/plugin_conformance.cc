@@ -105,6 +105,11 @@ TEST_F(ConformanceTest, KindSlotsArePresent) {
     EXPECT_NE(api_->PassLibrary_List, nullptr);
     EXPECT_NE(api_->Pass_Run, nullptr);
   }
+  if (api_->plugin_kind & IMCC_PluginKind_kBackend) {
+    ASSERT_GE(api_->struct_size, static_cast<size_t>(IMCC_STRUCT_SIZE(IMCC_PluginApi, Backend_Compile)));
+    EXPECT_NE(api_->Backend_Describe, nullptr);
+    EXPECT_NE(api_->Backend_Compile, nullptr);
+  }
 }
 
 TEST_F(ConformanceTest, DestroysAcceptNull) {
@@ -158,6 +163,19 @@ TEST_F(ConformanceTest, ErrorsRoundTripCodeAndMessage) {
     EXPECT_NE(MessageAndDestroy(e, &code).find("/nonexistent/model.bin"), std::string::npos);
     EXPECT_EQ(code, IMCC_ErrorCode_kNotFound);
   }
+}
+
+TEST_F(ConformanceTest, BackendRejectsGarbageHardware) {
+  if (!(api_->plugin_kind & IMCC_PluginKind_kBackend)) GTEST_SKIP() << "not a backend";
+  IMCC_Backend_Compile_Args a{};
+  a.struct_size = IMCC_Backend_Compile_Args_STRUCT_SIZE;
+  a.hardware = "\xff\xff";
+  a.hardware_size = 2;
+  IMCC_Error* e = api_->Backend_Compile(&a);
+  ASSERT_NE(e, nullptr);
+  IMCC_ErrorCode code;
+  EXPECT_FALSE(MessageAndDestroy(e, &code).empty());
+  EXPECT_TRUE(code == IMCC_ErrorCode_kDataLoss || code == IMCC_ErrorCode_kInvalidArgument);
 }
 
 TEST_F(ConformanceTest, ListAcceptsLargerStructFromNewerHost) {
