@@ -882,8 +882,11 @@ std::string EncodeTensor(const HostTensor& t) {
   return out;
 }
 
+std::vector<double> RealValues(const HostTensor& t) { return Real(t); }
+
 absl::StatusOr<std::vector<HostTensor>> Interpret(const Module& module,
-                                                  const std::vector<HostTensor>& inputs) {
+                                                  const std::vector<HostTensor>& inputs,
+                                                  const InterpretOptions& options) {
   const Graph& g = module.graph();
   if (inputs.size() != g.inputs().size()) {
     return absl::InvalidArgumentError(absl::StrCat("module '", module.name(), "' takes ", g.inputs().size(),
@@ -915,8 +918,23 @@ absl::StatusOr<std::vector<HostTensor>> Interpret(const Module& module,
   }
   Runner runner(module, env);
   for (const Node& n : g.nodes()) {
+    if (options.override_node) {
+      std::vector<const HostTensor*> ins;
+      for (ValueId in : n.inputs) ins.push_back(&env[in]);
+      std::optional<absl::StatusOr<std::vector<HostTensor>>> r = options.override_node(n, ins);
+      if (r.has_value()) {
+        if (!r->ok()) return r->status();
+        if ((*r)->size() != n.outputs.size()) {
+          return absl::InternalError(absl::StrCat("override of node '", n.name, "' returned ", (*r)->size(),
+                                                  " results, the node has ", n.outputs.size()));
+        }
+        for (size_t k = 0; k < n.outputs.size(); ++k) env[n.outputs[k]] = std::move((**r)[k]);
+        continue;
+      }
+    }
     IMCC_RETURN_IF_ERROR(runner.RunNode(n));
   }
+  if (options.values != nullptr) *options.values = env;
   std::vector<HostTensor> out;
   for (ValueId id : g.outputs()) out.push_back(env[id]);
   return out;

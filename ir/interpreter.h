@@ -10,6 +10,8 @@
 #ifndef IMCC_IR_INTERPRETER_H_
 #define IMCC_IR_INTERPRETER_H_
 
+#include <functional>
+#include <optional>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -35,12 +37,27 @@ absl::StatusOr<HostTensor> DecodeWeight(const TensorType& type, const WeightData
 // Encodes a host tensor into storage bytes of its dtype.
 std::string EncodeTensor(const HostTensor& tensor);
 
+// Lets a caller execute chosen nodes itself (a hardware functional model):
+// return nullopt to let the interpreter run the node, or the node's results.
+using NodeOverride = std::function<std::optional<absl::StatusOr<std::vector<HostTensor>>>(
+    const Node& node, const std::vector<const HostTensor*>& inputs)>;
+
+struct InterpretOptions {
+  NodeOverride override_node;  // optional
+  // If set, receives every value computed (indexed by ValueId).
+  std::vector<HostTensor>* values = nullptr;
+};
+
 // Runs `module` on `inputs` (one per graph input, in order; types must
 // match) and returns one tensor per graph output. FailedPrecondition if a
 // weight the computation reads is shape-only; InvalidArgument for input
 // mismatches; Unimplemented for an op variant not interpreted.
 absl::StatusOr<std::vector<HostTensor>> Interpret(const Module& module,
-                                                  const std::vector<HostTensor>& inputs);
+                                                  const std::vector<HostTensor>& inputs,
+                                                  const InterpretOptions& options = {});
+
+// Returns `t`'s real values (dequantised when it has a quant type).
+std::vector<double> RealValues(const HostTensor& t);
 
 }  // namespace imcc::ir
 

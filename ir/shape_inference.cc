@@ -488,6 +488,11 @@ absl::StatusOr<Types> InferUnsqueeze(Op, const Types& in, const Attrs& a) {
 
 }  // namespace
 
+bool QuantisedProduct(Op op, const std::vector<TensorType>& in) {
+  return (op == Op::kConv || op == Op::kGemm || op == Op::kMatMul) && in.size() >= 2 &&
+         in[0].quant.has_value() && in[1].quant.has_value();
+}
+
 absl::StatusOr<Shape> BroadcastShapes(const Shape& a, const Shape& b) {
   const size_t n = std::max(a.size(), b.size());
   Shape out(n);
@@ -526,6 +531,16 @@ absl::StatusOr<std::vector<TensorType>> InferResultTypes(
     }
   }
   Attrs a(op, attrs);
+  if (QuantisedProduct(op, input_types)) {
+    // Integer operands of different widths multiply fine; the result is real.
+    std::vector<TensorType> as_real = input_types;
+    for (size_t i = 0; i < 2; ++i) {
+      as_real[i].dtype = DType::kF32;
+      as_real[i].quant.reset();
+    }
+    if (as_real.size() > 2) as_real[2].dtype = DType::kF32;
+    return InferResultTypes(op, as_real, attrs);
+  }
   switch (op) {
 #define IMCC_OP(kEnum, name, min_in, max_in, num_out, rule, summary) \
   case Op::kEnum:                                                    \

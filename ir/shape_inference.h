@@ -21,6 +21,11 @@ absl::StatusOr<std::vector<TensorType>> InferResultTypes(
 // Same, for an existing node of `graph`.
 absl::StatusOr<std::vector<TensorType>> InferResultTypes(const Graph& graph, const Node& node);
 
+// True for a product (conv, gemm, matmul) of two quantised operands: its
+// result may be declared as any float type (real values) or as a quantised
+// integer type (requantised); inference reports f32.
+bool QuantisedProduct(Op op, const std::vector<TensorType>& input_types);
+
 // Returns the numpy broadcast of `a` and `b`, or InvalidArgument.
 absl::StatusOr<Shape> BroadcastShapes(const Shape& a, const Shape& b);
 

@@ -87,10 +87,15 @@ absl::Status VerifyNode(const Graph& g, int index) {
     return Err(where, ": has ", absl::StrCat(n.outputs.size()), " results, its attributes give ",
                absl::StrCat(inferred->size()));
   }
+  std::vector<TensorType> in_types;
+  for (ValueId in : n.inputs) in_types.push_back(g.value(in).type);
+  const bool free_dtype = QuantisedProduct(n.op, in_types);
   for (size_t i = 0; i < n.outputs.size(); ++i) {
     const TensorType& declared = g.value(n.outputs[i]).type;
     const TensorType& want = (*inferred)[i];
-    if (declared.dtype != want.dtype || declared.shape != want.shape) {
+    const bool dtype_ok = declared.dtype == want.dtype ||
+                          (free_dtype && (IsFloat(declared.dtype) || declared.quant.has_value()));
+    if (!dtype_ok || declared.shape != want.shape) {
       TensorType d = declared;
       d.quant.reset();
       return Err(where, ": result ", absl::StrCat(i), " declared ", TypeToString(d),

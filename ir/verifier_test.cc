@@ -100,6 +100,18 @@ module @m {
                        HasSubstr("value 'w': quantisation needs 4 scales, has 2")));
 }
 
+TEST(VerifierTest, QuantisedProductMayDeclareARealResult) {
+  EXPECT_THAT(VerifyText(R"(
+module @m {
+  input %x : f32[1,4]
+  weight %w : i8[3,4]{q axis=0 scales=[0.5,0.5,0.5]}
+  %xq = math.cast(%x) {to="i32"} : i32[1,4]{q scales=[0.25]} @q
+  %y = nn.gemm(%xq, %w) {trans_b=1} : f32[1,3] @fc
+  output %y
+})"),
+              IsOk());
+}
+
 TEST(VerifierTest, ModuleWithoutOutputsIsRejected) {
   EXPECT_THAT(VerifyText("module @m {\n  input %x : f32[2]\n}"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("has no outputs")));

@@ -1,0 +1,333 @@
+#include "backends/crossbar/functional.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "backends/crossbar/layer_matrix.h"
+#include "ir/shape_inference.h"
+#include "ir/support/status_macros.h"
+
+namespace imcc::crossbar {
+namespace {
+
+ir::DType IntDType(int bits) {
+  return bits <= 4 ? ir::DType::kI4 : bits <= 8 ? ir::DType::kI8 : ir::DType::kI32;
+}
+
+double QMax(int bits) { return std::ldexp(1.0, bits - 1) - 1; }
+
+// The weight's output-channel axis as the interpreter expects it.
+int WeightAxis(const ir::Node& n, int rank) {
+  if (n.op == ir::Op::kGemm) return n.GetInt("trans_b") ? 0 : 1;
+  if (n.op == ir::Op::kMatMul) return rank - 1;
+  return 0;
+}
+
+// One dot product on the bit-level crossbar model: x (ints, `xbits`
+// signed) against one weight column (ints, `wbits` signed), rows tiled by
+// array.rows and grouped by max_active_rows.
+class CrossbarDot {
+ public:
+  CrossbarDot(const hw::Array& a, int xbits, int wbits)
+      : a_(a),
+        xbits_(xbits),
+        wbits_(wbits),
+        x_off_(static_cast<int64_t>(1) << (xbits - 1)),
+        w_off_(static_cast<int64_t>(1) << (wbits - 1)),
+        adc_max_((static_cast<int64_t>(1) << std::min<int>(a.adc_bits(), 62)) - 1),
+        active_(a.max_active_rows() ? a.max_active_rows() : a.rows()) {}
+
+  // `w` is K x N row-major (k major); returns N accumulators.
+  std::vector<int64_t> Run(const std::vector<int64_t>& x, const std::vector<int64_t>& w, int64_t n,
+                           int64_t* conversions, int64_t* saturations) const {
+    const int64_t k_total = static_cast<int64_t>(x.size());
+    std::vector<int64_t> xu(k_total);
+    int64_t sum_xu = 0;
+    for (int64_t k = 0; k < k_total; ++k) {
+      xu[k] = x[k] + x_off_;
+      sum_xu += xu[k];
+    }
+    const int dac = a_.dac_bits(), cell = a_.cell_bits();
+    const int in_slices = (xbits_ + dac - 1) / dac, w_slices = (wbits_ + cell - 1) / cell;
+    const int64_t dmask = (static_cast<int64_t>(1) << dac) - 1, cmask = (static_cast<int64_t>(1) << cell) - 1;
+    std::vector<int64_t> acc(n, 0), sum_wu(n, 0);
+    for (int64_t k = 0; k < k_total; ++k) {
+      for (int64_t c = 0; c < n; ++c) sum_wu[c] += w[k * n + c] + w_off_;
+    }
+    std::vector<int64_t> colsum(n);
+    for (int64_t tile = 0; tile < k_total; tile += a_.rows()) {
+      const int64_t tile_end = std::min<int64_t>(k_total, tile + a_.rows());
+      for (int64_t g0 = tile; g0 < tile_end; g0 += active_) {
+        const int64_t g1 = std::min<int64_t>(tile_end, g0 + active_);
+        for (int si = 0; si < in_slices; ++si) {
+          for (int sw = 0; sw < w_slices; ++sw) {
+            std::fill(colsum.begin(), colsum.end(), 0);
+            for (int64_t k = g0; k < g1; ++k) {
+              const int64_t d = (xu[k] >> (si * dac)) & dmask;
+              if (d == 0) continue;
+              const int64_t* wr = &w[k * n];
+              for (int64_t c = 0; c < n; ++c) colsum[c] += d * (((wr[c] + w_off_) >> (sw * cell)) & cmask);
+            }
+            const int shift = si * dac + sw * cell;
+            for (int64_t c = 0; c < n; ++c) {
+              int64_t v = colsum[c];
+              if (v > adc_max_) {
+                v = adc_max_;
+                ++*saturations;
+              }
+              ++*conversions;
+              acc[c] += v << shift;
+            }
+          }
+        }
+      }
+    }
+    // Offset correction (digital): sum (xu - ox)(wu - ow).
+    for (int64_t c = 0; c < n; ++c) {
+      acc[c] = acc[c] - w_off_ * sum_xu - x_off_ * sum_wu[c] + k_total * x_off_ * w_off_;
+    }
+    return acc;
+  }
+
+ private:
+  const hw::Array& a_;
+  int xbits_, wbits_;
+  int64_t x_off_, w_off_, adc_max_, active_;
+};
+
+bool IsQuantisedLayer(const ir::Node& n, const std::vector<const ir::HostTensor*>& in) {
+  if (n.op != ir::Op::kConv && n.op != ir::Op::kGemm && n.op != ir::Op::kMatMul) return false;
+  return in.size() >= 2 && in[0]->type.quant.has_value() && in[1]->type.quant.has_value();
+}
+
+int BitsOf(const ir::TensorType& t, int fallback) {
+  return t.dtype == ir::DType::kI4 ? 4 : t.dtype == ir::DType::kI8 ? 8 : fallback;
+}
+
+}  // namespace
+
+absl::StatusOr<ir::Module> QuantizeForCrossbar(const ir::Module& fp32,
+                                               const std::vector<ir::HostTensor>& calibration,
+                                               const hw::Array& array) {
+  std::vector<ir::HostTensor> values;
+  ir::InterpretOptions opt;
+  opt.values = &values;
+  IMCC_RETURN_IF_ERROR(ir::Interpret(fp32, calibration, opt).status());
+  ir::Module m = fp32;
+  ir::Graph& g = m.graph();
+  const int xbits = array.input_bits(), wbits = array.weight_bits();
+  const std::vector<MvmLayer> layers = ExtractMvmLayers(fp32);
+  for (const MvmLayer& l : layers) {
+    const int ni = l.node;
+    const ir::Node node = g.node(ni);
+    // Input: per-tensor symmetric scale from calibration.
+    const ir::ValueId xid = node.inputs[0];
+    double xmax = 0;
+    for (double v : ir::RealValues(values[xid])) xmax = std::max(xmax, std::fabs(v));
+    ir::TensorType qx = g.value(xid).type;
+    qx.dtype = IntDType(xbits);
+    ir::QuantParams xq;
+    xq.scales = {static_cast<float>(xmax > 0 ? xmax / QMax(xbits) : 1.0)};
+    qx.quant = xq;
+    IMCC_ASSIGN_OR_RETURN(int cast, g.AddNode(ir::Op::kCast, g.UniqueName(node.name + "/quantize_input"), {xid},
+                                              {g.UniqueName(g.value(xid).name + ".q")}, {qx},
+                                              {{"to", ir::Attribute(std::string(ir::DTypeName(qx.dtype)))}}));
+    const ir::ValueId qxid = g.node(cast).outputs[0];
+    // Weight: per output channel.
+    const ir::Value& wv = g.value(node.inputs[1]);
+    if (wv.data == nullptr || wv.data->is_reference) {
+      return absl::FailedPreconditionError(absl::StrCat("weight '", wv.name, "' has no data; functional mode needs weights"));
+    }
+    IMCC_ASSIGN_OR_RETURN(ir::HostTensor w, ir::DecodeWeight(wv.type, *wv.data));
+    const int axis = WeightAxis(node, wv.type.rank());
+    const int64_t channels = wv.type.shape[axis];
+    int64_t inner = 1;
+    for (int d = axis + 1; d < wv.type.rank(); ++d) inner *= wv.type.shape[d];
+    std::vector<double> cmax(channels, 0);
+    for (size_t i = 0; i < w.data.size(); ++i) {
+      const int64_t c = (static_cast<int64_t>(i) / inner) % channels;
+      cmax[c] = std::max(cmax[c], std::fabs(w.data[i]));
+    }
+    ir::QuantParams wq;
+    wq.axis = axis;
+    for (double v : cmax) wq.scales.push_back(static_cast<float>(v > 0 ? v / QMax(wbits) : 1.0));
+    ir::TensorType qwt = wv.type;
+    qwt.dtype = IntDType(wbits);
+    qwt.quant = wq;
+    std::vector<double> q(w.data.size());
+    for (size_t i = 0; i < w.data.size(); ++i) {
+      const int64_t c = (static_cast<int64_t>(i) / inner) % channels;
+      q[i] = std::clamp(std::nearbyint(w.data[i] / wq.scales[c]), -QMax(wbits), QMax(wbits));
+    }
+    ir::HostTensor qw;
+    qw.type = qwt;
+    qw.data = std::move(q);
+    IMCC_ASSIGN_OR_RETURN(ir::ValueId qwid, g.AddWeight(g.UniqueName(wv.name + ".q"), qwt,
+                                                        ir::MakeWeightData(ir::EncodeTensor(qw))));
+    ir::Node& n = g.mutable_node(ni);
+    n.inputs[0] = qxid;
+    n.inputs[1] = qwid;
+  }
+  // Casts were appended; restore dependency order and drop the old weights.
+  std::vector<bool> none(g.num_nodes(), false);
+  std::vector<int> order;
+  {
+    // Each cast must precede its layer: a stable topological order.
+    std::vector<std::pair<double, int>> key;
+    for (int i = 0; i < g.num_nodes(); ++i) {
+      double k = i;
+      const ir::Node& n = g.node(i);
+      if (n.op == ir::Op::kCast && n.name.find("/quantize_input") != std::string::npos) {
+        // Place right after the producer of its input (or first).
+        const ir::Value& in = g.value(n.inputs[0]);
+        k = in.kind == ir::ValueKind::kNodeResult ? in.producer + 0.5 : -0.5;
+      }
+      key.push_back({k, i});
+    }
+    std::stable_sort(key.begin(), key.end());
+    for (const auto& [k, i] : key) order.push_back(i);
+  }
+  g.PermuteNodes(order);
+  g.EraseNodesAndCompact(none);
+  return m;
+}
+
+absl::StatusOr<FunctionalResult> RunOnCrossbars(const ir::Module& quantised, const hw::Array& array,
+                                                const std::vector<ir::HostTensor>& inputs) {
+  FunctionalResult res;
+  const ir::Graph& g = quantised.graph();
+  ir::InterpretOptions opt;
+  opt.override_node = [&](const ir::Node& n, const std::vector<const ir::HostTensor*>& in)
+      -> std::optional<absl::StatusOr<std::vector<ir::HostTensor>>> {
+    if (!IsQuantisedLayer(n, in)) return std::nullopt;
+    const ir::HostTensor& x = *in[0];
+    const ir::HostTensor& w = *in[1];
+    if (x.type.quant->axis.has_value()) {
+      return absl::StatusOr<std::vector<ir::HostTensor>>(
+          absl::UnimplementedError(absl::StrCat("node '", n.name, "': per-channel activations on crossbars")));
+    }
+    const int xbits = BitsOf(x.type, array.input_bits()), wbits = BitsOf(w.type, array.weight_bits());
+    const CrossbarDot dot(array, xbits, wbits);
+    const double sx = x.type.quant->scales[0];
+    const auto& sw = w.type.quant->scales;
+    const auto zx = x.type.quant->zero_points.empty() ? 0 : x.type.quant->zero_points[0];
+    const ir::TensorType& out_t = g.value(n.outputs[0]).type;
+    std::vector<double> y(out_t.num_elements(), 0.0);
+    auto scale_of = [&](int64_t c) { return sw.size() == 1 ? static_cast<double>(sw[0]) : static_cast<double>(sw[c]); };
+    if (n.op == ir::Op::kConv) {
+      const ir::Shape& xs = x.type.shape;
+      const ir::Shape& ws = w.type.shape;
+      const ir::Shape& ys = out_t.shape;
+      if (xs.size() != 4) {
+        return absl::StatusOr<std::vector<ir::HostTensor>>(absl::UnimplementedError("only 2-D convolutions on crossbars"));
+      }
+      const int64_t group = n.GetInt("group"), cin_g = ws[1], cout = ws[0], cout_g = cout / group;
+      const int64_t kh = ws[2], kw = ws[3];
+      std::vector<int64_t> st = n.GetInts("strides"), pd = n.GetInts("pads"), dl = n.GetInts("dilations");
+      if (st.empty()) st = {1, 1};
+      if (pd.empty()) pd = {0, 0, 0, 0};
+      if (dl.empty()) dl = {1, 1};
+      const int64_t kdim = cin_g * kh * kw;
+      std::vector<double> bias;
+      if (in.size() > 2) bias = ir::RealValues(*in[2]);
+      for (int64_t gi = 0; gi < group; ++gi) {
+        // K x N weight matrix of this group (integer view, zero points 0).
+        std::vector<int64_t> wm(kdim * cout_g);
+        for (int64_t oc = 0; oc < cout_g; ++oc) {
+          for (int64_t k = 0; k < kdim; ++k) {
+            wm[k * cout_g + oc] = static_cast<int64_t>(w.data[(gi * cout_g + oc) * kdim + k]);
+          }
+        }
+        std::vector<int64_t> xv(kdim);
+        for (int64_t b = 0; b < ys[0]; ++b) {
+          for (int64_t oy = 0; oy < ys[2]; ++oy) {
+            for (int64_t ox = 0; ox < ys[3]; ++ox) {
+              int64_t k = 0;
+              for (int64_t ic = 0; ic < cin_g; ++ic) {
+                for (int64_t ky = 0; ky < kh; ++ky) {
+                  for (int64_t kx = 0; kx < kw; ++kx, ++k) {
+                    const int64_t iy = oy * st[0] - pd[0] + ky * dl[0], ix = ox * st[1] - pd[1] + kx * dl[1];
+                    xv[k] = (iy < 0 || iy >= xs[2] || ix < 0 || ix >= xs[3])
+                                ? 0
+                                : static_cast<int64_t>(x.data[((b * xs[1] + gi * cin_g + ic) * xs[2] + iy) * xs[3] + ix]) - zx;
+                  }
+                }
+              }
+              const std::vector<int64_t> acc = dot.Run(xv, wm, cout_g, &res.adc_conversions, &res.adc_saturations);
+              for (int64_t oc = 0; oc < cout_g; ++oc) {
+                const int64_t c = gi * cout_g + oc;
+                y[((b * cout + c) * ys[2] + oy) * ys[3] + ox] =
+                    static_cast<double>(acc[oc]) * (sx * scale_of(c)) + (bias.empty() ? 0.0 : bias[c]);
+              }
+            }
+          }
+        }
+      }
+    } else {
+      // gemm / matmul with a 2-D weight: rows of x against the K x N matrix.
+      const bool gemm = n.op == ir::Op::kGemm;
+      const bool ta = gemm && n.GetInt("trans_a"), tb = gemm && n.GetInt("trans_b");
+      if (ta || w.type.rank() != 2) {
+        return absl::StatusOr<std::vector<ir::HostTensor>>(absl::UnimplementedError("transposed a or batched weights"));
+      }
+      const int64_t kdim = tb ? w.type.shape[1] : w.type.shape[0];
+      const int64_t ncols = tb ? w.type.shape[0] : w.type.shape[1];
+      std::vector<int64_t> wm(kdim * ncols);
+      for (int64_t k = 0; k < kdim; ++k) {
+        for (int64_t c = 0; c < ncols; ++c) {
+          wm[k * ncols + c] = static_cast<int64_t>(w.data[tb ? c * kdim + k : k * ncols + c]);
+        }
+      }
+      const int64_t rows = x.size() / kdim;
+      std::vector<double> cvals;
+      ir::Shape cs;
+      if (gemm && in.size() > 2) {
+        cvals = ir::RealValues(*in[2]);
+        cs = in[2]->type.shape;
+      }
+      const double alpha = gemm ? n.GetFloat("alpha") : 1.0, beta = gemm ? n.GetFloat("beta") : 1.0;
+      std::vector<int64_t> xv(kdim);
+      for (int64_t r = 0; r < rows; ++r) {
+        for (int64_t k = 0; k < kdim; ++k) xv[k] = static_cast<int64_t>(x.data[r * kdim + k]) - zx;
+        const std::vector<int64_t> acc = dot.Run(xv, wm, ncols, &res.adc_conversions, &res.adc_saturations);
+        for (int64_t c = 0; c < ncols; ++c) {
+          double v = gemm ? alpha * static_cast<double>(acc[c]) * (sx * scale_of(c))
+                          : static_cast<double>(acc[c]) * (sx * scale_of(c));
+          if (!cvals.empty()) {
+            // Broadcast c to [rows, ncols] as the interpreter does.
+            int64_t idx = 0, stride = 1;
+            const size_t off = 2 - cs.size();
+            for (int d = 1; d >= 0; --d) {
+              const int64_t coord = d == 1 ? c : r;
+              if (d >= static_cast<int>(off)) {
+                const int64_t dim = cs[d - off];
+                if (dim != 1) idx += coord * stride;
+                stride *= dim;
+              }
+            }
+            v += beta * cvals[idx];
+          }
+          y[r * ncols + c] = v;
+        }
+      }
+    }
+    std::vector<ir::HostTensor> out;
+    out.push_back(ir::MakeHostTensor(out_t, std::move(y)));
+    return absl::StatusOr<std::vector<ir::HostTensor>>(std::move(out));
+  };
+  IMCC_ASSIGN_OR_RETURN(res.outputs, ir::Interpret(quantised, inputs, opt));
+  return res;
+}
+
+double MaxAbsDiff(const std::vector<ir::HostTensor>& a, const std::vector<ir::HostTensor>& b) {
+  double m = 0;
+  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+    const std::vector<double> x = ir::RealValues(a[i]), y = ir::RealValues(b[i]);
+    for (size_t k = 0; k < std::min(x.size(), y.size()); ++k) m = std::max(m, std::fabs(x[k] - y[k]));
+  }
+  return m;
+}
+
+}  // namespace imcc::crossbar

@@ -1,0 +1,50 @@
+// The crossbar backend's functional mode: quantises a model for the
+// target's weight and input precision (calibrated on real inputs), then
+// executes it with every weight-stationary layer computed the way the
+// crossbars compute it: weights bit-sliced over cells (offset-encoded, so
+// cells hold non-negative values), inputs streamed bit-serially through
+// DACs, column sums of each active row group converted by an ADC of the
+// target's resolution (sums above 2^adc_bits - 1 saturate), shift-and-add
+// across slices and row tiles, and the offset correction done digitally.
+// With an ADC wide enough to be lossless the result equals the reference
+// interpreter's quantised semantics bit for bit.
+#ifndef IMCC_BACKENDS_CROSSBAR_FUNCTIONAL_H_
+#define IMCC_BACKENDS_CROSSBAR_FUNCTIONAL_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "hwmodels/proto/hardware.pb.h"
+#include "ir/interpreter.h"
+#include "ir/module.h"
+
+namespace imcc::crossbar {
+
+// Returns `fp32` with the data input of every weight-stationary layer
+// quantised per tensor (symmetric, array.input_bits; scale from the largest
+// magnitude seen when running `calibration` through the fp32 reference) and
+// its weight quantised per output channel (symmetric, array.weight_bits).
+// FailedPrecondition for shape-only weights.
+absl::StatusOr<ir::Module> QuantizeForCrossbar(const ir::Module& fp32,
+                                               const std::vector<ir::HostTensor>& calibration,
+                                               const hw::Array& array);
+
+struct FunctionalResult {
+  std::vector<ir::HostTensor> outputs;
+  int64_t adc_conversions = 0;
+  int64_t adc_saturations = 0;  // conversions that clipped
+};
+
+// Runs a module made by QuantizeForCrossbar with its layers on the
+// bit-level crossbar model of `array`; other ops use the reference
+// interpreter.
+absl::StatusOr<FunctionalResult> RunOnCrossbars(const ir::Module& quantised, const hw::Array& array,
+                                                const std::vector<ir::HostTensor>& inputs);
+
+// Largest absolute difference between two output lists (real values).
+double MaxAbsDiff(const std::vector<ir::HostTensor>& a, const std::vector<ir::HostTensor>& b);
+
+}  // namespace imcc::crossbar
+
+#endif  // IMCC_BACKENDS_CROSSBAR_FUNCTIONAL_H_
