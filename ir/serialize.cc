@@ -228,4 +228,30 @@ absl::StatusOr<Module> DeserializeModule(absl::string_view bytes, const WeightSt
   return module;
 }
 
+std::string SerializeTensors(const std::vector<TensorType>& types, const std::vector<std::string>& data) {
+  TensorListProto list;
+  list.set_format(std::string(kTensorsFormat));
+  for (size_t i = 0; i < types.size(); ++i) {
+    HostTensorProto* t = list.add_tensors();
+    *t->mutable_type() = ToProto(types[i]);
+    t->set_data(data[i]);
+  }
+  return list.SerializeAsString();
+}
+
+absl::StatusOr<std::vector<TensorBytes>> DeserializeTensors(absl::string_view bytes) {
+  TensorListProto list;
+  if (!list.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) || list.format() != kTensorsFormat) {
+    return absl::DataLossError("bytes are not an imcc.tensors.v1 tensor list");
+  }
+  std::vector<TensorBytes> out;
+  for (const HostTensorProto& t : list.tensors()) {
+    TensorBytes tb;
+    IMCC_ASSIGN_OR_RETURN(tb.type, FromProto(t.type()));
+    tb.data = t.data();
+    out.push_back(std::move(tb));
+  }
+  return out;
+}
+
 }  // namespace imcc::ir

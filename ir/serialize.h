@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
@@ -36,6 +37,17 @@ void CollectWeights(const Module& module, WeightStore& store);
 // and serialise back as references.
 absl::StatusOr<Module> DeserializeModule(absl::string_view bytes,
                                          const WeightStore* store = nullptr);
+
+inline constexpr absl::string_view kTensorsFormat = "imcc.tensors.v1";
+
+// Serialises tensors (type + storage bytes) as imcc.ir.TensorListProto.
+std::string SerializeTensors(const std::vector<TensorType>& types, const std::vector<std::string>& data);
+struct TensorBytes {
+  TensorType type;
+  std::string data;
+};
+// DataLoss for bytes that are not a TensorListProto of this format.
+absl::StatusOr<std::vector<TensorBytes>> DeserializeTensors(absl::string_view bytes);
 
 }  // namespace imcc::ir
 

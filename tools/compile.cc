@@ -3,14 +3,18 @@
 // (and with them --target, --emit=program|report) arrive with the hwmodels
 // and backend issues; until then it emits the canonicalised IR and a summary.
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "hwmodels/hardware.h"
 #include "hwmodels/sim/report.h"
+#include "frontends/onnx/tensor_io.h"
+#include "ir/interpreter.h"
 #include "ir/printer.h"
 #include "ir/serialize.h"
 #include "ir/support/status_macros.h"
@@ -43,7 +47,14 @@ constexpr char kUsage[] =
     "--emit=report report.json. --out=DIR writes module.imcc, module.pb, summary.txt and,\n"
     "with a target, program.txt, program.pb, report.json and trace.json (Chrome trace\n"
     "format), each atomically. report.json's compile_ms is wall time, the one field that\n"
-    "differs between runs (--norecord-compile-time writes 0).";
+    "differs between runs (--norecord-compile-time writes 0).\n"
+    "\n"
+    "--verify=IN.pb quantises the model to the target's weight/input precision (calibrated\n"
+    "on IN), executes the program on the backend's bit-level functional model and compares:\n"
+    "with the quantised reference (must be bit-exact when the target's ADC is lossless) and\n"
+    "with the fp32 reference within tolerance = max|ref| * max(0.02, 4 / 2^(bits-1)), bits\n"
+    "the smaller of weight and input bits; --expect=OUT.pb compares with given outputs too.\n"
+    "The exit status is 0 only when every comparison holds; report.json states the errors.";
 
 void DeclareFlags(FlagSet& f) {
   f.String("model", "", "model file (ONNX); default: the built-in resnet18");
@@ -52,6 +63,10 @@ void DeclareFlags(FlagSet& f) {
   f.String("replication", "balance", "weight replication: none | uniform | balance | dp | optimal");
   f.String("granularity", "native", "programming granularity: native (the target's) | core | crossbar | wordline");
   f.Int("batch", 0, "samples to simulate (0: 1 for latency, 16 for throughput)");
+  f.String("verify", "",
+           "run the compiled program functionally on these inputs (ONNX TensorProto files, comma-separated, "
+           "one per model input) and compare with the reference interpreter; needs a model with weights");
+  f.String("expect", "", "with --verify: expected outputs (TensorProto files, comma-separated) to compare too");
   f.Bool("record-compile-time", true, "write the wall-clock compile time into report.json (compile_ms)");
   f.Bool("list-targets", false, "list the hardware presets, one line each, then exit");
   f.String("describe-target", "", "print a preset or .textproto with every field's value, meaning and unit, then exit");
@@ -85,6 +100,71 @@ double MetricOf(const hw::Report& r, const std::string& name) {
     if (m.name() == name) return m.value();
   }
   return 0;
+}
+
+// Compares the backend's functional outputs with the fp32 reference (and
+// --expect), adds verify_* metrics to `report` and returns summary lines.
+absl::StatusOr<std::string> Verify(const ir::Module& module, const std::vector<ir::HostTensor>& inputs,
+                                   const std::string& functional_outputs, const FlagSet& flags, hw::Report& report) {
+  absl::StatusOr<std::vector<ir::TensorBytes>> raw = ir::DeserializeTensors(functional_outputs);
+  if (!raw.ok()) return absl::DataLossError("the backend returned no functional outputs");
+  std::vector<ir::HostTensor> got;
+  for (const ir::TensorBytes& t : *raw) {
+    ir::WeightData w;
+    w.bytes = t.data;
+    IMCC_ASSIGN_OR_RETURN(ir::HostTensor h, ir::DecodeWeight(t.type, w));
+    got.push_back(std::move(h));
+  }
+  IMCC_ASSIGN_OR_RETURN(std::vector<ir::HostTensor> ref, ir::Interpret(module, inputs));
+  if (got.size() != ref.size()) return absl::InternalError("functional outputs and reference differ in count");
+  double err = 0, range = 0;
+  for (size_t i = 0; i < ref.size(); ++i) {
+    const std::vector<double> a = ir::RealValues(got[i]), b = ir::RealValues(ref[i]);
+    if (a.size() != b.size()) return absl::InternalError("functional output has the wrong size");
+    for (size_t k = 0; k < a.size(); ++k) {
+      err = std::max(err, std::fabs(a[k] - b[k]));
+      range = std::max(range, std::fabs(b[k]));
+    }
+  }
+  const double bits = std::min(MetricOf(report, "weight_bits"), MetricOf(report, "input_bits"));
+  const double tol = range * std::max(0.02, 4.0 / std::ldexp(1.0, static_cast<int>(bits) - 1));
+  const double qdiff = MetricOf(report, "functional_vs_quantised_max_abs_diff");
+  const bool lossless = MetricOf(report, "adc_bits") >= MetricOf(report, "adc_lossless_bits");
+  bool passed = err <= tol && (!lossless || qdiff == 0);
+  std::string out = absl::StrFormat(
+      "verify: functional vs fp32 reference: max abs error %.6g (tolerance %.6g) %s\n"
+      "verify: functional vs quantised reference: %s (ADC %.0f bits, lossless needs %.0f; %.0f of %.0f conversions saturated)\n",
+      err, tol, err <= tol ? "ok" : "EXCEEDED", qdiff == 0 ? std::string("bit-exact") : absl::StrFormat("max diff %.6g", qdiff),
+      MetricOf(report, "adc_bits"), MetricOf(report, "adc_lossless_bits"), MetricOf(report, "adc_saturations"),
+      MetricOf(report, "adc_conversions"));
+  auto metric = [&](const char* name, double v) {
+    hw::Metric* m = report.add_metrics();
+    m->set_name(name);
+    m->set_value(v);
+  };
+  metric("verify_max_abs_error", err);
+  metric("verify_tolerance", tol);
+  if (!flags.GetString("expect").empty()) {
+    double eerr = 0;
+    size_t k = 0;
+    for (absl::string_view f : absl::StrSplit(flags.GetString("expect"), ',', absl::SkipEmpty())) {
+      IMCC_ASSIGN_OR_RETURN(ir::HostTensor want, frontends::ReadTensorProtoFile(ResolveUserPath(std::string(f))));
+      if (k >= got.size() || want.type.shape != got[k].type.shape) {
+        return absl::InvalidArgumentError(absl::StrCat("--expect: output ", k, " has shape ",
+                                                       ir::ShapeToString(want.type.shape), ", the model gives ",
+                                                       k < got.size() ? ir::ShapeToString(got[k].type.shape) : "none"));
+      }
+      const std::vector<double> a = ir::RealValues(got[k]), b = ir::RealValues(want);
+      for (size_t i = 0; i < a.size(); ++i) eerr = std::max(eerr, std::fabs(a[i] - b[i]));
+      ++k;
+    }
+    metric("verify_expect_max_abs_error", eerr);
+    absl::StrAppendFormat(&out, "verify: functional vs expected: max abs error %.6g (tolerance %.6g) %s\n", eerr, tol,
+                          eerr <= tol ? "ok" : "EXCEEDED");
+    passed = passed && eerr <= tol;
+  }
+  metric("verify_passed", passed ? 1 : 0);
+  return out;
 }
 
 std::string ReportSummary(const hw::Report& r, const std::string& backend, const FlagSet& flags) {
@@ -158,8 +238,13 @@ int Main(int argc, char** argv) {
     absl::StatusOr<hw::HardwareDescription> t = hw::LoadTarget(ResolveTarget(flags.GetString("target")));
     if (!t.ok()) return ReportError(kProgram, t.status());
     target = std::move(*t);
-  } else if (emit == "program" || emit == "report") {
-    return ReportError(kProgram, absl::InvalidArgumentError(absl::StrCat("--emit=", emit, " needs a --target")));
+  } else if (emit == "program" || emit == "report" || !flags.GetString("verify").empty()) {
+    return ReportError(kProgram, absl::InvalidArgumentError(absl::StrCat(
+                                     flags.GetString("verify").empty() ? absl::StrCat("--emit=", emit) : "--verify",
+                                     " needs a --target")));
+  }
+  if (!flags.GetString("expect").empty() && flags.GetString("verify").empty()) {
+    return ReportError(kProgram, absl::InvalidArgumentError("--expect needs --verify"));
   }
   std::string model = ResolveUserPath(flags.GetString("model"));
   std::string shown = model;
@@ -193,13 +278,39 @@ int Main(int argc, char** argv) {
       return ReportError(kProgram, absl::Status(backend.status().code(),
                                                 absl::StrCat("target '", target.name(), "': ", backend.status().message())));
     }
+    // --verify: read inputs, check the model has weights.
+    std::string functional_inputs;
+    std::vector<ir::HostTensor> verify_inputs;
+    if (!flags.GetString("verify").empty()) {
+      for (const ir::Value& v : module->graph().values()) {
+        if (v.kind == ir::ValueKind::kWeight && (v.data == nullptr || v.data->is_reference)) {
+          return ReportError(kProgram, absl::FailedPreconditionError(absl::StrCat(
+                                           "--verify needs a model with weights; weight '", v.name,
+                                           "' of ", shown, " is shape-only")));
+        }
+      }
+      for (absl::string_view f : absl::StrSplit(flags.GetString("verify"), ',', absl::SkipEmpty())) {
+        absl::StatusOr<ir::HostTensor> t = frontends::ReadTensorProtoFile(ResolveUserPath(std::string(f)));
+        if (!t.ok()) return ReportError(kProgram, t.status());
+        verify_inputs.push_back(std::move(*t));
+      }
+      absl::Status fits = ir::Interpret(*module, verify_inputs).status();
+      if (!fits.ok()) return ReportError(kProgram, absl::Status(fits.code(), absl::StrCat("--verify: ", fits.message())));
+      std::vector<ir::TensorType> types;
+      std::vector<std::string> data;
+      for (const ir::HostTensor& t : verify_inputs) {
+        types.push_back(t.type);
+        data.push_back(ir::EncodeTensor(t));
+      }
+      functional_inputs = ir::SerializeTensors(types, data);
+    }
     const std::vector<std::pair<std::string, std::string>> backend_options = {
         {"schedule", flags.GetString("schedule")},
         {"replication", flags.GetString("replication")},
         {"granularity", flags.GetString("granularity")},
         {"batch", absl::StrCat(flags.GetInt("batch"))}};
     absl::StatusOr<plugin::PluginLoader::BackendOutput> compiled = tc->loader->CompileWithBackend(
-        *backend->first, backend->second, *module, target.SerializeAsString(), backend_options);
+        *backend->first, backend->second, *module, target.SerializeAsString(), backend_options, functional_inputs);
     if (!compiled.ok()) {
       return ReportError(kProgram, absl::Status(compiled.status().code(),
                                                 absl::StrCat(shown, " on ", target.name(), ": ", compiled.status().message())));
@@ -215,8 +326,24 @@ int Main(int argc, char** argv) {
     hw::Metric* m = report.add_metrics();
     m->set_name("compile_ms");
     m->set_value(ms);
+    absl::Status verified = absl::OkStatus();
+    if (!functional_inputs.empty()) {
+      absl::StatusOr<std::string> v = Verify(*module, verify_inputs, backend_out.outputs, flags, report);
+      if (!v.ok()) return ReportError(kProgram, v.status());
+      summary += *v;
+      if (MetricOf(report, "verify_passed") != 1) {
+        verified = absl::FailedPreconditionError(absl::StrCat("verification failed: ", *v));
+      }
+    }
     backend_out.report = hw::sim::ReportToJson(report);
     summary += ReportSummary(report, backend->first->name(), flags);
+    if (!verified.ok()) {
+      std::cout << summary;
+      if (!flags.GetString("out").empty()) {
+        (void)WriteOutputs(ResolveUserPath(flags.GetString("out")), *module, summary, &backend_out);
+      }
+      return ReportError(kProgram, verified);
+    }
   } else {
     summary += "target: none\n";
   }

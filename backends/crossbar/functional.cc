@@ -131,7 +131,15 @@ absl::StatusOr<ir::Module> QuantizeForCrossbar(const ir::Module& fp32,
     ir::QuantParams xq;
     xq.scales = {static_cast<float>(xmax > 0 ? xmax / QMax(xbits) : 1.0)};
     qx.quant = xq;
-    IMCC_ASSIGN_OR_RETURN(int cast, g.AddNode(ir::Op::kCast, g.UniqueName(node.name + "/quantize_input"), {xid},
+    // Clip first: inputs the calibration did not see must still fit
+    // `xbits` (the dtype's own range may be wider, e.g. i32 for 16 bits).
+    const double bound = static_cast<double>(xq.scales[0]) * QMax(xbits);
+    ir::TensorType clipped = g.value(xid).type;
+    IMCC_ASSIGN_OR_RETURN(int clip, g.AddNode(ir::Op::kClip, g.UniqueName(node.name + "/quantize_input_clip"), {xid},
+                                              {g.UniqueName(g.value(xid).name + ".clip")}, {clipped},
+                                              {{"min", ir::Attribute(-bound)}, {"max", ir::Attribute(bound)}}));
+    const ir::ValueId clipped_id = g.node(clip).outputs[0];
+    IMCC_ASSIGN_OR_RETURN(int cast, g.AddNode(ir::Op::kCast, g.UniqueName(node.name + "/quantize_input"), {clipped_id},
                                               {g.UniqueName(g.value(xid).name + ".q")}, {qx},
                                               {{"to", ir::Attribute(std::string(ir::DTypeName(qx.dtype)))}}));
     const ir::ValueId qxid = g.node(cast).outputs[0];
@@ -179,10 +187,12 @@ absl::StatusOr<ir::Module> QuantizeForCrossbar(const ir::Module& fp32,
     for (int i = 0; i < g.num_nodes(); ++i) {
       double k = i;
       const ir::Node& n = g.node(i);
-      if (n.op == ir::Op::kCast && n.name.find("/quantize_input") != std::string::npos) {
-        // Place right after the producer of its input (or first).
-        const ir::Value& in = g.value(n.inputs[0]);
-        k = in.kind == ir::ValueKind::kNodeResult ? in.producer + 0.5 : -0.5;
+      const bool clip = n.name.find("/quantize_input_clip") != std::string::npos;
+      if (clip || (n.op == ir::Op::kCast && n.name.find("/quantize_input") != std::string::npos)) {
+        // Right after the producer of the layer input (or first): the clip,
+        // then its cast.
+        const ir::Value& in = g.value(clip ? n.inputs[0] : g.node(g.value(n.inputs[0]).producer).inputs[0]);
+        k = (in.kind == ir::ValueKind::kNodeResult ? in.producer : -1) + (clip ? 0.25 : 0.5);
       }
       key.push_back({k, i});
     }

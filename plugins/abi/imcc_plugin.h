@@ -273,11 +273,22 @@ typedef struct IMCC_Backend_Compile_Args {
   IMCC_Buffer* program_text;  /* out. Its readable text form. */
   IMCC_Buffer* report;        /* out. Serialised imcc.hw.Report of its simulation. */
   IMCC_Buffer* trace;         /* out. Chrome trace-event JSON of the simulation. */
+  /* Functional mode (optional; size 0 = timing only): serialised
+   * imcc.ir.TensorListProto ("imcc.tensors.v1"), one tensor per graph
+   * input; the module must then carry its weights inline. Borrowed for the
+   * duration of the call. */
+  const char* inputs;
+  size_t inputs_size;
+  /* out. With inputs: the outputs the program computes on the backend's
+   * functional model, as an imcc.tensors.v1 list; NULL otherwise. */
+  IMCC_Buffer* outputs;
 } IMCC_Backend_Compile_Args;
-IMCC_DEFINE_STRUCT_TRAITS(IMCC_Backend_Compile_Args, trace);
+IMCC_DEFINE_STRUCT_TRAITS(IMCC_Backend_Compile_Args, outputs);
 
 /* Maps, schedules and generates code for `module` on `hardware`, then
- * simulates the program. Every out buffer is the caller's to destroy.
+ * simulates the program (and, given inputs, executes it functionally,
+ * adding the comparison with the backend's quantised reference to the
+ * report). Every out buffer is the caller's to destroy.
  * Errors: InvalidArgument (bad option, unsupported target),
  * ResourceExhausted (the model does not fit), Unimplemented (an op or
  * attribute the backend does not support). Since ABI 0.2. */

@@ -361,7 +361,8 @@ absl::StatusOr<std::pair<const LoadedPlugin*, std::string>> PluginLoader::FindBa
 
 absl::StatusOr<PluginLoader::BackendOutput> PluginLoader::CompileWithBackend(
     const LoadedPlugin& backend, const std::string& info_bytes, const ir::Module& module,
-    const std::string& hardware, const std::vector<std::pair<std::string, std::string>>& options) const {
+    const std::string& hardware, const std::vector<std::pair<std::string, std::string>>& options,
+    const std::string& functional_inputs) const {
   BackendInfoProto info;
   info.ParseFromString(info_bytes);
   std::vector<passes::OptionSpec> schema;
@@ -371,9 +372,12 @@ absl::StatusOr<PluginLoader::BackendOutput> PluginLoader::CompileWithBackend(
   }
   IMCC_RETURN_IF_ERROR(
       passes::PassOptions::ParseFor(absl::StrCat("backend '", backend.name(), "'"), schema, options).status());
-  const std::string mod = ir::SerializeModule(module, ir::WeightMode::kReference);
+  const std::string mod = ir::SerializeModule(
+      module, functional_inputs.empty() ? ir::WeightMode::kReference : ir::WeightMode::kInline);
   const std::string opts = SerializeOptions(options);
   IMCC_Backend_Compile_Args a{};
+  a.inputs = functional_inputs.data();
+  a.inputs_size = functional_inputs.size();
   a.struct_size = IMCC_Backend_Compile_Args_STRUCT_SIZE;
   a.module = mod.data();
   a.module_size = mod.size();
@@ -388,6 +392,7 @@ absl::StatusOr<PluginLoader::BackendOutput> PluginLoader::CompileWithBackend(
   out.program_text = TakeBuffer(api, a.program_text);
   out.report = TakeBuffer(api, a.report);
   out.trace = TakeBuffer(api, a.trace);
+  out.outputs = TakeBuffer(api, a.outputs);
   if (!s.ok()) return s;
   return out;
 }

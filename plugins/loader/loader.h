@@ -88,12 +88,16 @@ class PluginLoader {
     std::string program_text;
     std::string report;        // serialised imcc.hw.Report
     std::string trace;         // Chrome trace JSON
+    std::string outputs;       // functional outputs (imcc.tensors.v1), if inputs were given
   };
   // Runs Backend_Compile of `backend`. `options` are checked against the
-  // backend's schema first (InvalidArgument naming the option).
+  // backend's schema first (InvalidArgument naming the option). Given
+  // `functional_inputs` (imcc.tensors.v1), weights travel inline and the
+  // backend also executes the program functionally.
   absl::StatusOr<BackendOutput> CompileWithBackend(
       const LoadedPlugin& backend, const std::string& info, const ir::Module& module,
-      const std::string& hardware, const std::vector<std::pair<std::string, std::string>>& options) const;
+      const std::string& hardware, const std::vector<std::pair<std::string, std::string>>& options,
+      const std::string& functional_inputs = "") const;
 
  private:
   std::vector<std::unique_ptr<LoadedPlugin>> plugins_;

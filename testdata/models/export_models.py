@@ -87,6 +87,14 @@ def export(model, shape, path):
     torch.onnx.export(model, x, path, opset_version=13, input_names=["input"],
                       output_names=["output"], do_constant_folding=True)
     onnx.checker.check_model(onnx.load(path))
+    return x, model(x).detach()
+
+
+def write_tensor(t, path, name):
+    """Writes a torch tensor as an ONNX TensorProto file (like ONNX test data)."""
+    from onnx import numpy_helper
+    with open(path, "wb") as f:
+        f.write(numpy_helper.from_array(t.numpy(), name).SerializeToString())
 
 
 def strip_weights(path):
@@ -123,7 +131,11 @@ def main():
         elif name in TINY:
             ctor, shape = TINY[name]
             path = os.path.join(out, "tiny", name + ".onnx")
-            export(ctor(), shape, path)
+            x, y = export(ctor(), shape, path)
+            # PyTorch's own output for the seeded input: an external check
+            # for --verify/--expect.
+            write_tensor(x, os.path.join(out, "tiny", name + "_input_0.pb"), "input")
+            write_tensor(y, os.path.join(out, "tiny", name + "_output_0.pb"), "output")
         else:
             sys.exit("unknown model: " + name)
         print("wrote", path, os.path.getsize(path), "bytes")

@@ -6,6 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "backends/crossbar/compiler.h"
+#include "backends/crossbar/functional.h"
+#include "hwmodels/hardware.h"
 #include "hwmodels/sim/report.h"
 #include "ir/serialize.h"
 #include "ir/support/status_macros.h"
@@ -79,6 +81,46 @@ absl::Status CompileImpl(IMCC_Backend_Compile_Args* args) {
   IMCC_ASSIGN_OR_RETURN(imcc::crossbar::Compiled compiled, imcc::crossbar::Compile(module, hw, o));
   imcc::hw::sim::Result result;
   IMCC_ASSIGN_OR_RETURN(imcc::hw::Report report, imcc::crossbar::SimulateProgram(compiled, module, hw, &result));
+  args->outputs = nullptr;
+  if (args->inputs_size > 0) {
+    // Functional mode: quantise to the target's precision (calibrated on
+    // these inputs), run on the bit-level crossbar model and compare with
+    // the quantised reference interpreter.
+    IMCC_ASSIGN_OR_RETURN(std::vector<imcc::ir::TensorBytes> raw,
+                          imcc::ir::DeserializeTensors(absl::string_view(args->inputs, args->inputs_size)));
+    std::vector<imcc::ir::HostTensor> inputs;
+    for (const imcc::ir::TensorBytes& t : raw) {
+      imcc::ir::WeightData w;
+      w.bytes = t.data;
+      IMCC_ASSIGN_OR_RETURN(imcc::ir::HostTensor h, imcc::ir::DecodeWeight(t.type, w));
+      inputs.push_back(std::move(h));
+    }
+    const imcc::hw::Array& array = hw.chip().core().array();
+    IMCC_ASSIGN_OR_RETURN(imcc::ir::Module quantised, imcc::crossbar::QuantizeForCrossbar(module, inputs, array));
+    IMCC_ASSIGN_OR_RETURN(std::vector<imcc::ir::HostTensor> reference, imcc::ir::Interpret(quantised, inputs));
+    IMCC_ASSIGN_OR_RETURN(imcc::crossbar::FunctionalResult run,
+                          imcc::crossbar::RunOnCrossbars(quantised, array, inputs));
+    auto metric = [&](const char* name, double v) {
+      imcc::hw::Metric* m = report.add_metrics();
+      m->set_name(name);
+      m->set_value(v);
+    };
+    metric("functional_vs_quantised_max_abs_diff", imcc::crossbar::MaxAbsDiff(run.outputs, reference));
+    metric("adc_bits", array.adc_bits());
+    metric("adc_lossless_bits", imcc::hw::LosslessAdcBits(array));
+    metric("adc_conversions", static_cast<double>(run.adc_conversions));
+    metric("adc_saturations", static_cast<double>(run.adc_saturations));
+    metric("weight_bits", array.weight_bits());
+    metric("input_bits", array.input_bits());
+    std::vector<imcc::ir::TensorType> types;
+    std::vector<std::string> data;
+    for (const imcc::ir::HostTensor& t : run.outputs) {
+      types.push_back(t.type);
+      data.push_back(imcc::ir::EncodeTensor(t));
+    }
+    args->outputs = MakeBuffer(imcc::ir::SerializeTensors(types, data));
+    report.set_model(module.name());
+  }
   args->program = MakeBuffer(compiled.program.SerializeAsString());
   args->program_text = MakeBuffer(imcc::crossbar::ProgramToText(compiled.program));
   args->report = MakeBuffer(report.SerializeAsString());

@@ -1,0 +1,1 @@
+BoutputJ Ò%U>Œz¦>Îm>p>wy‡>1¨ˆ>wt>Ek>
