@@ -279,8 +279,8 @@ absl::StatusOr<FunctionalResult> RunOnCrossbars(const ir::Module& quantised, con
       // gemm / matmul with a 2-D weight: rows of x against the K x N matrix.
       const bool gemm = n.op == ir::Op::kGemm;
       const bool ta = gemm && n.GetInt("trans_a"), tb = gemm && n.GetInt("trans_b");
-      if (ta || w.type.rank() != 2) {
-        return absl::StatusOr<std::vector<ir::HostTensor>>(absl::UnimplementedError("transposed a or batched weights"));
+      if (w.type.rank() != 2) {
+        return absl::StatusOr<std::vector<ir::HostTensor>>(absl::UnimplementedError("batched weights on crossbars"));
       }
       const int64_t kdim = tb ? w.type.shape[1] : w.type.shape[0];
       const int64_t ncols = tb ? w.type.shape[0] : w.type.shape[1];
@@ -300,7 +300,10 @@ absl::StatusOr<FunctionalResult> RunOnCrossbars(const ir::Module& quantised, con
       const double alpha = gemm ? n.GetFloat("alpha") : 1.0, beta = gemm ? n.GetFloat("beta") : 1.0;
       std::vector<int64_t> xv(kdim);
       for (int64_t r = 0; r < rows; ++r) {
-        for (int64_t k = 0; k < kdim; ++k) xv[k] = static_cast<int64_t>(x.data[r * kdim + k]) - zx;
+        // Row r of op(a): a itself, or a's column r when trans_a.
+        for (int64_t k = 0; k < kdim; ++k) {
+          xv[k] = static_cast<int64_t>(x.data[ta ? k * rows + r : r * kdim + k]) - zx;
+        }
         const std::vector<int64_t> acc = dot.Run(xv, wm, ncols, &res.adc_conversions, &res.adc_saturations);
         for (int64_t c = 0; c < ncols; ++c) {
           double v = gemm ? alpha * static_cast<double>(acc[c]) * (sx * scale_of(c))
