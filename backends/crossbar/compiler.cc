@@ -160,7 +160,14 @@ absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDes
       // Partial sums of row tiles and bias are reduced on the vector unit.
       s.vec_elements = static_cast<double>(s.layer.mvms) * s.layer.cols * s.layer.groups *
                        std::max<int64_t>(0, s.tiling.row_tiles - 1 + (n.inputs.size() > 2 ? 1 : 0));
-      costs.push_back({n.name, s.tiling.arrays, s.layer.mvms, s.mvm_ns});
+      // The replica's own core reduces its partial sums: part of its stage.
+      const double reduce_ns =
+          s.layer.mvms > 0
+              ? hw::VectorCost(chip.core().vector_unit(), chip.clock_mhz(),
+                               static_cast<int64_t>(s.vec_elements / s.layer.mvms))
+                    .latency_ns
+              : 0.0;
+      costs.push_back({n.name, s.tiling.arrays, s.layer.mvms, s.mvm_ns + reduce_ns});
       mvm_stage_ids.push_back(i);
     } else {
       s.vec_elements = static_cast<double>(out.num_elements()) * VectorWorkPerElement(n, g);

@@ -173,6 +173,31 @@ absl::StatusOr<Replication> Replicate(const std::vector<StageCost>& stages, int6
         else lo = mid + 1;
       }
       if (lo < candidates.size()) needed(candidates[lo], &r);
+      // The bottleneck is now optimal; spend what is left of the budget
+      // on the slowest of the other stages (never raising the maximum),
+      // which shortens the pipeline fill and a sample's latency.
+      int64_t used = 0;
+      for (size_t l = 0; l < n; ++l) used += r[l] * stages[l].arrays;
+      while (true) {
+        size_t pick = n;
+        double pick_t = -1;
+        for (size_t l = 0; l < n; ++l) {
+          const double t = StageTime(stages[l], r[l]);
+          const int64_t q = CeilDiv(stages[l].mvms, r[l]);
+          if (q <= 1) continue;
+          const int64_t next = CeilDiv(stages[l].mvms, q - 1);
+          if (used + (next - r[l]) * stages[l].arrays > budget) continue;
+          if (t > pick_t) {
+            pick_t = t;
+            pick = l;
+          }
+        }
+        if (pick == n) break;
+        const int64_t q = CeilDiv(stages[pick].mvms, r[pick]);
+        const int64_t next = CeilDiv(stages[pick].mvms, q - 1);
+        used += (next - r[pick]) * stages[pick].arrays;
+        r[pick] = next;
+      }
       break;
     }
   }

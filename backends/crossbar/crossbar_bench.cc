@@ -1,0 +1,172 @@
+// Figures for the crossbar backend (issue 4's must-show list):
+//   1. compile time and peak memory per model and schedule (each compile in
+//      a fresh child process, peak RSS from wait4);
+//   2. which shape-only models compile on which preset at its native
+//      granularity, both schedules;
+//   3. replication strategies on one model and preset: throughput, the gap
+//      to the lower bound.
+// Run: ./bazelw run -c opt //backends/crossbar:crossbar_bench
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "backends/crossbar/compiler.h"
+#include "frontends/onnx/onnx_importer.h"
+#include "hwmodels/hardware.h"
+#include "passes/graph/register.h"
+#include "passes/manager/pass_manager.h"
+
+namespace imcc::crossbar {
+namespace {
+
+struct Outcome {
+  bool ok = false;
+  double compile_ms = 0;
+  double latency_us = 0;
+  double throughput = 0;
+  double lower_bound_us = 0;
+  double makespan_us = 0;
+  std::string error;
+};
+
+absl::StatusOr<ir::Module> Load(const std::string& name) {
+  absl::StatusOr<ir::Module> m = frontends::ImportOnnxFile("testdata/models/" + name + ".onnx");
+  if (!m.ok()) return m;
+  passes::PassRegistry r;
+  (void)passes::RegisterGraphPasses(r);
+  auto pm = passes::PassManager::Create(r, "imcc-default");
+  if (!pm.ok()) return pm.status();
+  absl::Status s = (*pm)->Run(*m).status();
+  if (!s.ok()) return s;
+  return m;
+}
+
+Outcome Run(const ir::Module& m, const std::string& target, const CompileOptions& o) {
+  Outcome out;
+  absl::StatusOr<hw::HardwareDescription> hwd = hw::LoadTarget(target);
+  const auto t0 = std::chrono::steady_clock::now();
+  absl::StatusOr<Compiled> c = Compile(m, *hwd, o);
+  if (!c.ok()) {
+    out.error = std::string(c.status().message());
+    return out;
+  }
+  absl::StatusOr<hw::Report> r = SimulateProgram(*c, m, *hwd);
+  out.compile_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (!r.ok()) {
+    out.error = std::string(r.status().message());
+    return out;
+  }
+  out.ok = true;
+  out.latency_us = r->latency_ns() / 1e3;
+  out.throughput = r->throughput_per_s();
+  out.lower_bound_us = r->lower_bound_ns() / 1e3;
+  for (const hw::Metric& mt : r->metrics()) {
+    if (mt.name() == "makespan_ns") out.makespan_us = mt.value() / 1e3;
+  }
+  return out;
+}
+
+// Runs `fn` in a child process; returns its peak RSS in MB.
+template <typename Fn>
+double InChild(Fn fn, Outcome* outcome) {
+  int fds[2];
+  if (pipe(fds) != 0) return -1;
+  const pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    Outcome o = fn();
+    const std::string line = absl::StrFormat("%d %.3f %.3f %.3f %.3f %.3f %s", o.ok, o.compile_ms, o.latency_us,
+                                             o.throughput, o.lower_bound_us, o.makespan_us, o.error);
+    (void)!write(fds[1], line.data(), line.size());
+    _exit(0);
+  }
+  close(fds[1]);
+  char buf[4096];
+  const ssize_t n = read(fds[0], buf, sizeof(buf) - 1);
+  close(fds[0]);
+  int status = 0;
+  struct rusage ru {};
+  wait4(pid, &status, 0, &ru);
+  if (n > 0) {
+    buf[n] = '\0';
+    int ok = 0, consumed = 0;
+    std::sscanf(buf, "%d %lf %lf %lf %lf %lf %n", &ok, &outcome->compile_ms, &outcome->latency_us,
+                &outcome->throughput, &outcome->lower_bound_us, &outcome->makespan_us, &consumed);
+    outcome->ok = ok != 0;
+    outcome->error = std::string(buf + consumed);
+  }
+  return ru.ru_maxrss / 1024.0;
+}
+
+}  // namespace
+}  // namespace imcc::crossbar
+
+int main() {
+  using namespace imcc::crossbar;
+  std::printf("== compile time and peak RSS (import + imcc-default + map + schedule + simulate), pimcomp-default\n");
+  std::printf("%-14s %-10s %10s %10s %12s %14s\n", "model", "schedule", "ms", "RSS MB", "latency us", "samples/s");
+  for (const char* model : {"resnet18", "resnet50", "googlenet", "mobilenet_v2", "squeezenet1_0"}) {
+    for (const char* sched : {"latency", "throughput"}) {
+      Outcome o;
+      const double rss = InChild(
+          [&] {
+            absl::StatusOr<imcc::ir::Module> m = Load(model);
+            CompileOptions opt;
+            opt.schedule = sched;
+            if (!m.ok()) {
+              Outcome e;
+              e.error = std::string(m.status().message());
+              return e;
+            }
+            return Run(*m, "pimcomp-default", opt);
+          },
+          &o);
+      std::printf("%-14s %-10s %10.1f %10.1f %12.1f %14.1f %s\n", model, sched, o.compile_ms, rss, o.latency_us,
+                  o.throughput, o.ok ? "" : o.error.c_str());
+    }
+  }
+  std::printf("\n== which shape-only models compile where (native granularity; L = latency, T = throughput)\n");
+  const std::vector<std::string> targets = {"pimcomp-default", "isaac", "puma", "jia21", "jain21", "compass-l"};
+  std::printf("%-14s", "model");
+  for (const std::string& t : targets) std::printf(" %-16s", t.c_str());
+  std::printf("\n");
+  for (const char* model : {"alexnet", "bert_block", "googlenet", "mobilenet_v2", "resnet18", "resnet50",
+                            "squeezenet1_0", "vgg16", "vit_b_16"}) {
+    absl::StatusOr<imcc::ir::Module> m = Load(model);
+    std::printf("%-14s", model);
+    for (const std::string& t : targets) {
+      std::string cell;
+      for (const char* sched : {"latency", "throughput"}) {
+        CompileOptions opt;
+        opt.schedule = sched;
+        opt.batch = 4;
+        Outcome o = m.ok() ? Run(*m, t, opt) : Outcome{};
+        cell += o.ok ? (sched[0] == 'l' ? "L " : "T ") : (o.error.find("needs") != std::string::npos ? "- " : "E ");
+      }
+      std::printf(" %-16s", cell.c_str());
+    }
+    std::printf("\n");
+  }
+  std::printf("  (-: does not fit the chip; partitioning with weight replacement is issue 5)\n");
+  std::printf("\n== replication strategies, throughput schedule, batch 16\n");
+  for (const char* target : {"pimcomp-default", "isaac"}) {
+    absl::StatusOr<imcc::ir::Module> m = Load("resnet18");
+    std::printf("resnet18 on %s\n%-10s %14s %16s %16s %10s\n", target, "strategy", "samples/s", "makespan us",
+                "lower bound us", "gap");
+    for (const char* s : {"none", "uniform", "balance", "dp", "optimal"}) {
+      CompileOptions opt;
+      opt.schedule = "throughput";
+      opt.replication = *StrategyFromName(s);
+      Outcome o = Run(*m, target, opt);
+      std::printf("%-10s %14.1f %16.1f %16.1f %9.2fx %s\n", s, o.throughput, o.makespan_us, o.lower_bound_us,
+                  o.lower_bound_us > 0 ? o.makespan_us / o.lower_bound_us : 0, o.ok ? "" : o.error.c_str());
+    }
+  }
+  return 0;
+}
