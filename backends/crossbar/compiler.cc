@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "backends/crossbar/layer_matrix.h"
 #include "hwmodels/cost.h"
 #include "hwmodels/lower_bound.h"
@@ -537,6 +538,56 @@ std::string ProgramToText(const Program& p) {
                       absl::StrJoin(i.deps(), ",", [](std::string* o, int d) { absl::StrAppend(o, "%", d); }));
     }
     out += "\n";
+  }
+  return out;
+}
+
+std::string ProgramToMetaOps(const Program& p) {
+  std::string out = absl::StrFormat("// meta-operators: target %s, granularity %s, schedule %s\n", p.target(),
+                                    p.granularity(), p.schedule());
+  // Instructions by chunk, keeping program order inside a chunk.
+  std::map<int, std::vector<const Instruction*>> by_chunk;
+  for (const Instruction& i : p.instructions()) by_chunk[i.chunk()].push_back(&i);
+  const char* read = p.granularity() == "core" ? "read_core" : p.granularity() == "wordline" ? "read_wl" : "read_xb";
+  for (const auto& [chunk, list] : by_chunk) {
+    absl::StrAppend(&out, "flow chunk=", chunk, " {\n");
+    size_t i = 0;
+    while (i < list.size()) {
+      const Instruction& ins = *list[i];
+      const bool is_read = ins.op() == OPCODE_MVMUL || ins.op() == OPCODE_READ_CORE || ins.op() == OPCODE_READ_WL;
+      if (is_read) {
+        // Consecutive reads of one stage run in parallel on its replicas.
+        absl::StrAppend(&out, "  parallel {\n");
+        const std::string stage = ins.stage();
+        while (i < list.size() && list[i]->stage() == stage &&
+               (list[i]->op() == OPCODE_MVMUL || list[i]->op() == OPCODE_READ_CORE || list[i]->op() == OPCODE_READ_WL)) {
+          absl::StrAppendFormat(&out, "    %s(core=%d, %s, replica=%d, rows=%d, cols=%d) x%d\n", read,
+                                list[i]->core(), list[i]->stage(), list[i]->replica(), list[i]->rows(),
+                                list[i]->cols(), list[i]->count());
+          ++i;
+        }
+        absl::StrAppend(&out, "  }\n");
+        continue;
+      }
+      switch (ins.op()) {
+        case OPCODE_SEND:
+          absl::StrAppendFormat(&out, "  mov(core%d -> core%d, %d bytes)  // %s\n", ins.core(), ins.peer_core(),
+                                ins.bytes(), ins.stage());
+          break;
+        case OPCODE_LD:
+          absl::StrAppendFormat(&out, "  load(core%d, %d bytes)\n", ins.core(), ins.bytes());
+          break;
+        case OPCODE_ST:
+          absl::StrAppendFormat(&out, "  store(core%d, %d bytes)\n", ins.core(), ins.bytes());
+          break;
+        default:
+          absl::StrAppendFormat(&out, "  vec.%s(core=%d, %s, %d elements)\n",
+                                ins.detail().empty() ? "op" : absl::StrReplaceAll(ins.detail(), {{" ", "_"}}),
+                                ins.core(), ins.stage(), ins.count());
+      }
+      ++i;
+    }
+    absl::StrAppend(&out, "}\n");
   }
   return out;
 }

@@ -53,8 +53,16 @@ absl::StatusOr<hw::Report> SimulateProgram(const Compiled& compiled, const ir::M
                                            const hw::HardwareDescription& hw,
                                            hw::sim::Result* result = nullptr);
 
-// The readable text form of a program.
+// The readable text form of a program: one pseudo-instruction per line
+// (PIMCOMP style), with resource bindings and dependencies.
 std::string ProgramToText(const Program& program);
+
+// The CIM-MLC-style meta-operator form of a program: per chunk (element-
+// pipeline row or batch sample) a `flow { ... }` of its stages in order,
+// each stage's reads grouped in `parallel { ... }` at the program's
+// granularity (read_core / read_xb / read_wl), then its vector ops and
+// `mov`s (NoC transfers).
+std::string ProgramToMetaOps(const Program& program);
 
 }  // namespace imcc::crossbar
 

@@ -102,6 +102,19 @@ TEST(CompilerTest, BadOptionsAreInvalidArgument) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("is not a crossbar chip")));
 }
 
+TEST(CompilerTest, MetaOperatorsUseTheGranularitysRead) {
+  ir::Module m = Model("tiny/tiny_cnn");
+  for (const auto& [target, read] : std::vector<std::pair<const char*, const char*>>{
+           {"jia21", "read_core("}, {"isaac", "read_xb("}, {"jain21", "read_wl("}}) {
+    IMCC_ASSERT_OK_AND_ASSIGN(Compiled c, Compile(m, *hw::LoadTarget(target), {}));
+    const std::string text = ProgramToMetaOps(c.program);
+    EXPECT_THAT(text, HasSubstr(read)) << target;
+    EXPECT_THAT(text, HasSubstr("flow chunk=0 {")) << target;
+    EXPECT_THAT(text, HasSubstr("parallel {")) << target;
+    EXPECT_THAT(text, HasSubstr("vec.nn.relu(")) << target;
+  }
+}
+
 TEST(CompilerTest, OutputIsDeterministic) {
   ir::Module m = Model("mobilenet_v2");
   const hw::HardwareDescription hwd = *hw::LoadTarget("pimcomp-default");

@@ -122,7 +122,8 @@ absl::Status CompileImpl(IMCC_Backend_Compile_Args* args) {
     report.set_model(module.name());
   }
   args->program = MakeBuffer(compiled.program.SerializeAsString());
-  args->program_text = MakeBuffer(imcc::crossbar::ProgramToText(compiled.program));
+  args->program_text = MakeBuffer(absl::StrCat(imcc::crossbar::ProgramToText(compiled.program), "\n",
+                                               imcc::crossbar::ProgramToMetaOps(compiled.program)));
   args->report = MakeBuffer(report.SerializeAsString());
   args->trace = MakeBuffer(imcc::hw::sim::TraceJson(compiled.simulation, result));
   return absl::OkStatus();
