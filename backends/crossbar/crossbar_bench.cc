@@ -109,7 +109,7 @@ double InChild(Fn fn, Outcome* outcome) {
 
 int main() {
   using namespace imcc::crossbar;
-  std::printf("== compile time and peak RSS (import + imcc-default + map + schedule + simulate), pimcomp-default\n");
+  std::printf("== compile time (map + schedule + codegen + simulate; import is in onnx_importer_benchmark) and peak RSS of the whole process, pimcomp-default\n");
   std::printf("%-14s %-10s %10s %10s %12s %14s\n", "model", "schedule", "ms", "RSS MB", "latency us", "samples/s");
   for (const char* model : {"resnet18", "resnet50", "googlenet", "mobilenet_v2", "squeezenet1_0"}) {
     for (const char* sched : {"latency", "throughput"}) {
