@@ -168,10 +168,26 @@ absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDes
                                static_cast<int64_t>(s.vec_elements / s.layer.mvms))
                     .latency_ns
               : 0.0;
-      costs.push_back({n.name, s.tiling.arrays, s.layer.mvms, s.mvm_ns + reduce_ns});
+      costs.push_back({n.name, s.tiling.arrays, s.layer.mvms, s.mvm_ns, reduce_ns * s.layer.mvms,
+                       arrays_per_core});
       mvm_stage_ids.push_back(i);
     } else {
       s.vec_elements = static_cast<double>(out.num_elements()) * VectorWorkPerElement(n, g);
+    }
+  }
+  // Vector stages run where their first producer's replicas are: attach
+  // their per-sample work to that layer's stage cost.
+  {
+    std::map<int, size_t> cost_index;
+    for (size_t k = 0; k < mvm_stage_ids.size(); ++k) cost_index[mvm_stage_ids[k]] = k;
+    for (size_t i = 0; i < stages.size(); ++i) {
+      if (stages[i].mvm) continue;
+      int root = static_cast<int>(i);
+      while (!stages[root].mvm && !stages[root].producers.empty()) root = stages[root].producers[0];
+      if (!stages[root].mvm) continue;
+      costs[cost_index[root]].vector_ns +=
+          hw::VectorCost(chip.core().vector_unit(), chip.clock_mhz(), static_cast<int64_t>(stages[i].vec_elements))
+              .latency_ns;
     }
   }
   IMCC_ASSIGN_OR_RETURN(Replication rep, Replicate(costs, budget, opt.replication));

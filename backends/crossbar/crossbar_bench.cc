@@ -154,7 +154,7 @@ int main() {
     std::printf("\n");
   }
   std::printf("  (-: does not fit the chip; partitioning with weight replacement is issue 5)\n");
-  std::printf("\n== replication strategies, throughput schedule, batch 16\n");
+  std::printf("\n== replication strategies, throughput schedule, batch 64\n");
   for (const char* target : {"pimcomp-default", "isaac"}) {
     absl::StatusOr<imcc::ir::Module> m = Load("resnet18");
     std::printf("resnet18 on %s\n%-10s %14s %16s %16s %10s\n", target, "strategy", "samples/s", "makespan us",
@@ -163,6 +163,7 @@ int main() {
       CompileOptions opt;
       opt.schedule = "throughput";
       opt.replication = *StrategyFromName(s);
+      opt.batch = 64;
       Outcome o = Run(*m, target, opt);
       std::printf("%-10s %14.1f %16.1f %16.1f %9.2fx %s\n", s, o.throughput, o.makespan_us, o.lower_bound_us,
                   o.lower_bound_us > 0 ? o.makespan_us / o.lower_bound_us : 0, o.ok ? "" : o.error.c_str());

@@ -1,6 +1,7 @@
 #include "backends/crossbar/replication.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "absl/status/status.h"
@@ -48,8 +49,43 @@ std::optional<ReplicationStrategy> StrategyFromName(absl::string_view name) {
 }
 
 double StageTime(const StageCost& s, int64_t r) {
-  return static_cast<double>(CeilDiv(s.mvms, std::max<int64_t>(1, r))) * s.mvm_ns;
+  r = std::max<int64_t>(1, r);
+  const double mvm = static_cast<double>(CeilDiv(s.mvms, r)) * s.mvm_ns;
+  if (s.vector_ns <= 0) return mvm;
+  const int64_t cores =
+      s.arrays_per_core > 0 ? std::max<int64_t>(1, std::min<int64_t>(r, CeilDiv(r * s.arrays, s.arrays_per_core))) : 1;
+  return std::max(mvm, s.vector_ns / static_cast<double>(cores));
 }
+
+namespace {
+
+// Replica counts worth considering for `s` (ascending): where either term
+// of its stage time can drop.
+std::vector<int64_t> Candidates(const StageCost& s, int64_t max_r, size_t extra_cap) {
+  std::vector<int64_t> out = UsefulReplicas(std::max<int64_t>(1, s.mvms), max_r);
+  if (s.vector_ns > 0 && s.arrays_per_core > 0) {
+    // The vector term drops when the replicas reach another core.
+    const int64_t per_core = std::max<int64_t>(1, s.arrays_per_core / std::max<int64_t>(1, s.arrays));
+    size_t added = 0;
+    for (int64_t r = per_core; r <= max_r && added < extra_cap; r += per_core, ++added) out.push_back(r);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
+  return out;
+}
+
+// Smallest r in [1, max_r] with StageTime(s, r) <= t, or max_r + 1.
+int64_t SmallestMeeting(const StageCost& s, double t, int64_t max_r) {
+  int64_t lo = 1, hi = max_r + 1;
+  while (lo < hi) {
+    const int64_t mid = lo + (hi - lo) / 2;
+    if (StageTime(s, mid) <= t) hi = mid;  // exact: candidates are StageTime values
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+}  // namespace
 
 Replication Evaluate(const std::vector<StageCost>& stages, std::vector<int64_t> replicas) {
   Replication out;
@@ -83,7 +119,6 @@ absl::StatusOr<Replication> Replicate(const std::vector<StageCost>& stages, int6
     case ReplicationStrategy::kUniform: {
       const int64_t k = base > 0 ? budget / base : 1;
       std::fill(r.begin(), r.end(), std::max<int64_t>(1, k));
-      for (size_t l = 0; l < n; ++l) r[l] = std::min(r[l], std::max<int64_t>(1, stages[l].mvms));
       break;
     }
     case ReplicationStrategy::kBalance: {
@@ -98,33 +133,34 @@ absl::StatusOr<Replication> Replicate(const std::vector<StageCost>& stages, int6
             worst = l;
           }
         }
-        if (n == 0 || used + stages[worst].arrays > budget || r[worst] >= stages[worst].mvms) break;
+        if (n == 0) break;
         // Jump to the next replica count that actually shortens the stage.
-        const int64_t q = CeilDiv(stages[worst].mvms, r[worst]);
-        const int64_t next = q > 1 ? CeilDiv(stages[worst].mvms, q - 1) : r[worst] + 1;
-        const int64_t extra = (next - r[worst]) * stages[worst].arrays;
-        if (used + extra > budget) break;
-        used += extra;
+        const int64_t max_r = r[worst] + (budget - used) / std::max<int64_t>(1, stages[worst].arrays);
+        const int64_t next = SmallestMeeting(stages[worst], std::nextafter(worst_t, 0.0), max_r);
+        if (next > max_r) break;
+        used += (next - r[worst]) * stages[worst].arrays;
         r[worst] = next;
       }
       break;
     }
     case ReplicationStrategy::kDp: {
-      // best[b] = minimal sum of stage times of layers so far using exactly
-      // up to b extra crossbars beyond one replica each.
+      // best[b] = lexicographically smallest (bottleneck, sum of stages) of
+      // the layers so far using at most b crossbars beyond one replica each.
       const int64_t spare = budget - base;
       const double inf = std::numeric_limits<double>::infinity();
-      std::vector<double> best(spare + 1, 0.0), next(spare + 1);
+      using Value = std::pair<double, double>;
+      std::vector<Value> best(spare + 1, Value{0.0, 0.0}), next(spare + 1);
       std::vector<std::vector<int32_t>> choice(n, std::vector<int32_t>(spare + 1, 1));
       for (size_t l = 0; l < n; ++l) {
         const int64_t a = std::max<int64_t>(1, stages[l].arrays);
-        const std::vector<int64_t> opts = UsefulReplicas(stages[l].mvms, spare / a + 1);
-        std::fill(next.begin(), next.end(), inf);
+        const std::vector<int64_t> opts = Candidates(stages[l], spare / a + 1, 64);
+        std::fill(next.begin(), next.end(), Value{inf, inf});
         for (int64_t b = 0; b <= spare; ++b) {
           for (int64_t rep : opts) {
             const int64_t cost = (rep - 1) * a;
             if (cost > b) break;
-            const double v = best[b - cost] + StageTime(stages[l], rep);
+            const double t = StageTime(stages[l], rep);
+            const Value v{std::max(best[b - cost].first, t), best[b - cost].second + t};
             if (v < next[b]) {
               next[b] = v;
               choice[l][b] = static_cast<int32_t>(rep);
@@ -143,25 +179,19 @@ absl::StatusOr<Replication> Replicate(const std::vector<StageCost>& stages, int6
     case ReplicationStrategy::kOptimal: {
       std::vector<double> candidates;
       for (const StageCost& s : stages) {
-        for (int64_t rep : UsefulReplicas(s.mvms, budget / std::max<int64_t>(1, s.arrays))) {
-          candidates.push_back(StageTime(s, rep));
-        }
+        const int64_t max_r = budget / std::max<int64_t>(1, s.arrays);
+        for (int64_t rep : Candidates(s, max_r, static_cast<size_t>(max_r))) candidates.push_back(StageTime(s, rep));
       }
       std::sort(candidates.begin(), candidates.end());
       candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
       auto needed = [&](double t, std::vector<int64_t>* reps) {
         int64_t used = 0;
         for (size_t l = 0; l < n; ++l) {
-          if (stages[l].mvm_ns <= 0 || stages[l].mvms == 0) {
-            if (reps != nullptr) (*reps)[l] = 1;
-            used += stages[l].arrays;
-            continue;
-          }
-          const int64_t per = static_cast<int64_t>(t / stages[l].mvm_ns + 1e-9);  // MVMs per replica
-          if (per < 1) return std::numeric_limits<int64_t>::max();
-          const int64_t rep = CeilDiv(stages[l].mvms, per);
-          if (reps != nullptr) (*reps)[l] = std::max<int64_t>(1, rep);
-          used += std::max<int64_t>(1, rep) * stages[l].arrays;
+          const int64_t max_r = budget / std::max<int64_t>(1, stages[l].arrays);
+          const int64_t rep = SmallestMeeting(stages[l], t, max_r);
+          if (rep > max_r) return std::numeric_limits<int64_t>::max();
+          if (reps != nullptr) (*reps)[l] = rep;
+          used += rep * stages[l].arrays;
         }
         return used;
       };
@@ -181,22 +211,20 @@ absl::StatusOr<Replication> Replicate(const std::vector<StageCost>& stages, int6
       while (true) {
         size_t pick = n;
         double pick_t = -1;
+        int64_t pick_next = 0;
         for (size_t l = 0; l < n; ++l) {
           const double t = StageTime(stages[l], r[l]);
-          const int64_t q = CeilDiv(stages[l].mvms, r[l]);
-          if (q <= 1) continue;
-          const int64_t next = CeilDiv(stages[l].mvms, q - 1);
-          if (used + (next - r[l]) * stages[l].arrays > budget) continue;
-          if (t > pick_t) {
-            pick_t = t;
-            pick = l;
-          }
+          if (t <= pick_t) continue;
+          const int64_t max_r = r[l] + (budget - used) / std::max<int64_t>(1, stages[l].arrays);
+          const int64_t next = SmallestMeeting(stages[l], std::nextafter(t, 0.0), max_r);
+          if (next > max_r) continue;
+          pick_t = t;
+          pick = l;
+          pick_next = next;
         }
         if (pick == n) break;
-        const int64_t q = CeilDiv(stages[pick].mvms, r[pick]);
-        const int64_t next = CeilDiv(stages[pick].mvms, q - 1);
-        used += (next - r[pick]) * stages[pick].arrays;
-        r[pick] = next;
+        used += (pick_next - r[pick]) * stages[pick].arrays;
+        r[pick] = pick_next;
       }
       break;
     }

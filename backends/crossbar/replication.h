@@ -1,18 +1,24 @@
 // Weight replication: how many copies of each layer's crossbars to place so
 // that a layer-pipelined schedule runs faster, under the chip's crossbar
-// budget. A layer l with a_l arrays per replica, m_l MVMs per sample and
-// an MVM time of c_l takes  stage_l(r) = ceil(m_l / r) * c_l  with r
-// replicas; the pipeline's bottleneck is max_l stage_l and a sample's
-// latency through the stages is their sum.
+// budget. A layer l with a_l arrays per replica, m_l MVMs per sample, an
+// MVM time of c_l and v_l ns of vector work per sample attached to it (its
+// partial sums and the element-wise ops after it, which run on the vector
+// units of the cores holding its replicas) takes, with r replicas,
+//   stage_l(r) = max(ceil(m_l / r) * c_l, v_l / cores_l(r)),
+//   cores_l(r) = min(r, ceil(r * a_l / arrays_per_core)),
+// the pipeline's bottleneck is max_l stage_l and a sample's latency through
+// the stages is their sum.
 //
 // Strategies (all deterministic):
 //   none     r = 1 everywhere.
 //   uniform  the same r for every layer, as large as the budget allows.
 //   balance  PIMCOMP's greedy: give one more replica to the current
 //            bottleneck layer while it fits (ties: lowest layer index).
-//   dp       CIM-MLC's knapsack duplication: minimise the sum of stage
-//            times (single-sample latency) exactly by dynamic programming
-//            over layers x crossbars.
+//   dp       CIM-MLC's knapsack duplication: dynamic programming over
+//            layers x crossbars minimising the bottleneck, then the sum of
+//            stage times (exact over each layer's candidate replica counts:
+//            every count where ceil(m / r) changes, plus up to 64 more where
+//            the vector term does).
 //   optimal  minimise the bottleneck exactly: the optimum is one of the
 //            stage values ceil(m_l / r) * c_l, searched in sorted order
 //            with a feasibility check (smallest replicas meeting it).
@@ -39,6 +45,8 @@ struct StageCost {
   int64_t arrays = 0;     // per replica
   int64_t mvms = 0;       // per sample
   double mvm_ns = 0;      // one MVM on one replica
+  double vector_ns = 0;   // attached vector work per sample, on one core
+  int64_t arrays_per_core = 0;  // 0: the vector term never spreads
 };
 
 struct Replication {
