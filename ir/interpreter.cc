@@ -125,21 +125,6 @@ std::vector<int64_t> Strides(const Shape& s) {
   return st;
 }
 
-// Index into `in` (broadcast to `out`) of flat output index `o`.
-int64_t BroadcastIndex(int64_t o, const Shape& out, const Shape& in) {
-  int64_t idx = 0, stride = 1;
-  const size_t off = out.size() - in.size();
-  for (int64_t d = static_cast<int64_t>(out.size()) - 1; d >= 0; --d) {
-    const int64_t coord = o % out[d];
-    o /= out[d];
-    if (d >= static_cast<int64_t>(off)) {
-      const int64_t dim = in[d - off];
-      if (dim != 1) idx += coord * stride;
-      stride *= dim;
-    }
-  }
-  return idx;
-}
 
 // Real values of a (possibly quantised) tensor.
 std::vector<double> Real(const HostTensor& t) {

@@ -488,6 +488,21 @@ absl::StatusOr<Types> InferUnsqueeze(Op, const Types& in, const Attrs& a) {
 
 }  // namespace
 
+int64_t BroadcastIndex(int64_t o, const Shape& out, const Shape& in) {
+  int64_t idx = 0, stride = 1;
+  const size_t off = out.size() - in.size();
+  for (int64_t d = static_cast<int64_t>(out.size()) - 1; d >= 0; --d) {
+    const int64_t coord = o % out[d];
+    o /= out[d];
+    if (d >= static_cast<int64_t>(off)) {
+      const int64_t dim = in[d - off];
+      if (dim != 1) idx += coord * stride;
+      stride *= dim;
+    }
+  }
+  return idx;
+}
+
 bool QuantisedProduct(Op op, const std::vector<TensorType>& in) {
   return (op == Op::kConv || op == Op::kGemm || op == Op::kMatMul) && in.size() >= 2 &&
          in[0].quant.has_value() && in[1].quant.has_value();

@@ -26,6 +26,10 @@ absl::StatusOr<std::vector<TensorType>> InferResultTypes(const Graph& graph, con
 // integer type (requantised); inference reports f32.
 bool QuantisedProduct(Op op, const std::vector<TensorType>& input_types);
 
+// Returns the flat index into a tensor of shape `in` that numpy
+// broadcasting reads for flat index `flat` of the broadcast shape `out`.
+int64_t BroadcastIndex(int64_t flat, const Shape& out, const Shape& in);
+
 // Returns the numpy broadcast of `a` and `b`, or InvalidArgument.
 absl::StatusOr<Shape> BroadcastShapes(const Shape& a, const Shape& b);
 

@@ -310,16 +310,7 @@ absl::StatusOr<FunctionalResult> RunOnCrossbars(const ir::Module& quantised, con
                           : static_cast<double>(acc[c]) * (sx * scale_of(c));
           if (!cvals.empty()) {
             // Broadcast c to [rows, ncols] as the interpreter does.
-            int64_t idx = 0, stride = 1;
-            const size_t off = 2 - cs.size();
-            for (int d = 1; d >= 0; --d) {
-              const int64_t coord = d == 1 ? c : r;
-              if (d >= static_cast<int>(off)) {
-                const int64_t dim = cs[d - off];
-                if (dim != 1) idx += coord * stride;
-                stride *= dim;
-              }
-            }
+            const int64_t idx = ir::BroadcastIndex(r * ncols + c, {rows, ncols}, cs);
             v += beta * cvals[idx];
           }
           y[r * ncols + c] = v;

@@ -296,21 +296,6 @@ absl::Status Importer::Emit(const onnx::NodeProto& n, ir::Op op, std::vector<int
   return absl::OkStatus();
 }
 
-// Index of the broadcast source element for output index `o`.
-int64_t BroadcastIndex(int64_t o, const Shape& out, const Shape& in) {
-  int64_t idx = 0, stride = 1;
-  const size_t off = out.size() - in.size();
-  for (int64_t d = static_cast<int64_t>(out.size()) - 1; d >= 0; --d) {
-    const int64_t coord = o % out[d];
-    o /= out[d];
-    if (d >= static_cast<int64_t>(off)) {
-      const int64_t dim = in[d - off];
-      if (dim != 1) idx += coord * stride;
-      stride *= dim;
-    }
-  }
-  return idx;
-}
 
 absl::StatusOr<bool> Importer::TryFold(const onnx::NodeProto& n) {
   const std::string& op = n.op_type();
@@ -391,8 +376,8 @@ absl::StatusOr<bool> Importer::TryFold(const onnx::NodeProto& n) {
     if (ir::NumElements(out) > (1 << 20)) return false;
     std::vector<double> v(ir::NumElements(out));
     for (int64_t i = 0; i < static_cast<int64_t>(v.size()); ++i) {
-      double r = b->second(a.At(BroadcastIndex(i, out, a.shape)),
-                           in[1]->At(BroadcastIndex(i, out, in[1]->shape)));
+      double r = b->second(a.At(ir::BroadcastIndex(i, out, a.shape)),
+                           in[1]->At(ir::BroadcastIndex(i, out, in[1]->shape)));
       if (integral && op == "Div") r = std::trunc(r);
       v[i] = r;
     }
@@ -409,8 +394,8 @@ absl::StatusOr<bool> Importer::TryFold(const onnx::NodeProto& n) {
     IMCC_ASSIGN_OR_RETURN(out, ir::BroadcastShapes(out, in[2]->shape));
     std::vector<double> v(ir::NumElements(out));
     for (int64_t i = 0; i < static_cast<int64_t>(v.size()); ++i) {
-      v[i] = a.At(BroadcastIndex(i, out, a.shape)) != 0 ? in[1]->At(BroadcastIndex(i, out, in[1]->shape))
-                                                        : in[2]->At(BroadcastIndex(i, out, in[2]->shape));
+      v[i] = a.At(ir::BroadcastIndex(i, out, a.shape)) != 0 ? in[1]->At(ir::BroadcastIndex(i, out, in[1]->shape))
+                                                        : in[2]->At(ir::BroadcastIndex(i, out, in[2]->shape));
     }
     return set(Const::Make(in[1]->dtype, out, v));
   }

@@ -52,6 +52,16 @@ passes::OptionSpec::Type FromProto(OptionSchema::Type t) {
   }
 }
 
+std::vector<passes::OptionSpec> SchemaFromProto(
+    const google::protobuf::RepeatedPtrField<OptionSchema>& options) {
+  std::vector<passes::OptionSpec> out;
+  for (const OptionSchema& o : options) {
+    out.push_back({o.name(), FromProto(o.type()), o.default_value(), o.doc(),
+                   {o.choices().begin(), o.choices().end()}});
+  }
+  return out;
+}
+
 // A pass that lives in a plugin: serialises the module, calls Pass_Run and
 // takes the result back. Weight payloads stay with the host (by reference)
 // unless the pass reads weights.
@@ -304,10 +314,7 @@ absl::Status PluginLoader::RegisterPasses(passes::PassRegistry& registry) const 
                                                        pi.name(), "' wants unknown format '",
                                                        info.input_format, "'"));
       }
-      for (const OptionSchema& o : pi.options()) {
-        info.options.push_back({o.name(), FromProto(o.type()), o.default_value(), o.doc(),
-                                {o.choices().begin(), o.choices().end()}});
-      }
+      info.options = SchemaFromProto(pi.options());
       const std::string name = info.name, format = info.input_format;
       const bool reads = info.reads_weights;
       info.factory = [plugin, name, format,
@@ -365,11 +372,7 @@ absl::StatusOr<PluginLoader::BackendOutput> PluginLoader::CompileWithBackend(
     const std::string& functional_inputs) const {
   BackendInfoProto info;
   info.ParseFromString(info_bytes);
-  std::vector<passes::OptionSpec> schema;
-  for (const OptionSchema& o : info.options()) {
-    schema.push_back({o.name(), FromProto(o.type()), o.default_value(), o.doc(),
-                      {o.choices().begin(), o.choices().end()}});
-  }
+  const std::vector<passes::OptionSpec> schema = SchemaFromProto(info.options());
   IMCC_RETURN_IF_ERROR(
       passes::PassOptions::ParseFor(absl::StrCat("backend '", backend.name(), "'"), schema, options).status());
   const std::string mod = ir::SerializeModule(
