@@ -17,6 +17,8 @@
 
 #include "absl/strings/str_format.h"
 #include "backends/crossbar/compiler.h"
+#include "backends/crossbar/partition_cost.h"
+#include "passes/partition/partitioner.h"
 #include "frontends/onnx/onnx_importer.h"
 #include "hwmodels/hardware.h"
 #include "passes/graph/register.h"
@@ -167,6 +169,41 @@ int main() {
       Outcome o = Run(*m, target, opt);
       std::printf("%-10s %14.1f %16.1f %16.1f %9.2fx %s\n", s, o.throughput, o.makespan_us, o.lower_bound_us,
                   o.lower_bound_us > 0 ? o.makespan_us / o.lower_bound_us : 0, o.ok ? "" : o.error.c_str());
+    }
+  }
+  std::printf("\n== partitioning (analytical COMPASS model; not yet simulated): throughput and EDP of ga and dp\n"
+              "   relative to greedy and layerwise, objective throughput (time) and edp\n");
+  std::printf("%-14s %-10s %5s %9s %9s %9s %9s %9s %8s\n", "model", "target", "batch", "ga/greedy", "dp/greedy",
+              "ga/layerw", "EDP g/ga", "ga/dp", "ga ms");
+  namespace pt = imcc::partition;
+  for (const char* model : {"vgg16", "resnet18", "squeezenet1_0"}) {
+    absl::StatusOr<imcc::ir::Module> m = Load(model);
+    for (const char* target : {"compass-s", "compass-m", "compass-l"}) {
+      for (int64_t batch : {1, 16}) {
+        auto pm = MakePartitionModel(*m, *imcc::hw::LoadTarget(target), batch);
+        auto run = [&](pt::Method method, pt::Objective o, double* ms) {
+          const auto t0 = std::chrono::steady_clock::now();
+          auto r = pt::PartitionUnits((*pm)->num_units, (*pm)->cost, method, o);
+          if (ms) *ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+          return r;
+        };
+        double ga_ms = 0;
+        auto greedy = run(pt::Method::kGreedy, pt::Objective::kThroughput, nullptr);
+        auto layerwise = run(pt::Method::kLayerwise, pt::Objective::kThroughput, nullptr);
+        auto dp = run(pt::Method::kDp, pt::Objective::kThroughput, nullptr);
+        auto ga = run(pt::Method::kGa, pt::Objective::kThroughput, &ga_ms);
+        auto greedy_e = run(pt::Method::kGreedy, pt::Objective::kEdp, nullptr);
+        auto ga_e = run(pt::Method::kGa, pt::Objective::kEdp, nullptr);
+        if (!greedy.ok() || !ga.ok() || !dp.ok() || !layerwise.ok() || !greedy_e.ok() || !ga_e.ok()) {
+          std::printf("%-14s %-10s %5ld   - (%s)\n", model, target, static_cast<long>(batch),
+                      std::string((!greedy.ok() ? greedy.status() : ga.status()).message()).c_str());
+          continue;
+        }
+        std::printf("%-14s %-10s %5ld %8.2fx %8.2fx %8.2fx %8.2fx %8.3f %8.1f\n", model, target,
+                    static_cast<long>(batch), greedy->time_ns / ga->time_ns, greedy->time_ns / dp->time_ns,
+                    layerwise->time_ns / ga->time_ns, greedy_e->objective / ga_e->objective,
+                    ga->time_ns / dp->time_ns, ga_ms);
+      }
     }
   }
   return 0;

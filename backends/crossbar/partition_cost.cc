@@ -1,0 +1,110 @@
+#include "backends/crossbar/partition_cost.h"
+
+#include <algorithm>
+
+#include "backends/crossbar/layer_matrix.h"
+#include "backends/crossbar/replication.h"
+#include "hwmodels/cost.h"
+
+namespace imcc::crossbar {
+
+absl::StatusOr<std::unique_ptr<PartitionModel>> MakePartitionModel(const ir::Module& module,
+                                                                   const hw::HardwareDescription& hwd,
+                                                                   int64_t batch) {
+  auto model = std::make_unique<PartitionModel>();
+  const ir::Graph& g = module.graph();
+  const hw::Chip& chip = hwd.chip();
+  const hw::Array& arr = chip.core().array();
+  const int64_t budget = static_cast<int64_t>(chip.cores_x()) * chip.cores_y() * chip.core().arrays();
+  const double act_bytes = std::max(1.0, arr.input_bits() / 8.0);
+  const std::vector<MvmLayer> layers = ExtractMvmLayers(module);
+  struct Unit {
+    StageCost stage;
+    double mvm_pj = 0;
+    double weight_bytes = 0;
+    int64_t rows_per_array = 0;
+    double out_bytes = 0;  // activations per sample leaving the layer
+    int last_consumer = 0; // index of the last unit that reads them (transitively through vector ops)
+  };
+  std::vector<Unit> units(layers.size());
+  std::vector<int> unit_of_node(g.num_nodes(), -1);
+  for (size_t u = 0; u < layers.size(); ++u) unit_of_node[layers[u].node] = static_cast<int>(u);
+  // The unit owning each node: the latest unit at or before it in node order.
+  std::vector<int> owner(g.num_nodes(), -1);
+  int current = -1;
+  for (int i = 0; i < g.num_nodes(); ++i) {
+    if (unit_of_node[i] >= 0) current = unit_of_node[i];
+    owner[i] = current;
+  }
+  for (size_t u = 0; u < layers.size(); ++u) {
+    const MvmLayer& l = layers[u];
+    const Tiling t = TileLayer(l, arr);
+    const int64_t wcols = hw::WeightColumnsPerArray(arr);
+    const int64_t tile_rows = t.groups_per_array > 1 ? t.groups_per_array * l.rows : std::min<int64_t>(l.rows, arr.rows());
+    const int64_t tile_cols = t.groups_per_array > 1 ? t.groups_per_array * l.cols : std::min<int64_t>(l.cols, wcols);
+    const hw::Cost c = hw::MvmCost(arr, tile_rows, tile_cols);
+    units[u].stage = {l.name, t.arrays, l.mvms, c.latency_ns, 0, chip.core().arrays()};
+    units[u].mvm_pj = c.energy_pj * t.arrays;
+    units[u].weight_bytes = static_cast<double>(l.rows) * l.cols * l.groups * arr.weight_bits() / 8.0;
+    units[u].rows_per_array = tile_rows;
+    units[u].last_consumer = static_cast<int>(u);
+    model->names.push_back(l.name);
+  }
+  // Activation bytes per unit and how far they are used: every node result
+  // read by a node owned by a later unit extends its owner's reach.
+  for (int i = 0; i < g.num_nodes(); ++i) {
+    for (ir::ValueId in : g.node(i).inputs) {
+      const ir::Value& v = g.value(in);
+      if (v.kind != ir::ValueKind::kNodeResult) continue;
+      const int from = owner[v.producer], to = owner[i];
+      if (from < 0 || to <= from) continue;
+      units[from].last_consumer = std::max(units[from].last_consumer, to);
+      units[from].out_bytes = std::max(units[from].out_bytes, v.type.num_elements() * act_bytes);
+    }
+  }
+  model->num_units = static_cast<int>(units.size());
+  const hw::ExternalMemory mem = chip.external_memory();
+  model->cost = [units, budget, batch, arr, mem](int b, int e) {
+    partition::SegmentCost c;
+    std::vector<StageCost> stages;
+    int64_t arrays = 0;
+    for (int u = b; u < e; ++u) {
+      stages.push_back(units[u].stage);
+      arrays += units[u].stage.arrays;
+    }
+    c.fits = arrays <= budget;
+    if (!c.fits) return c;
+    absl::StatusOr<Replication> rep = Replicate(stages, budget, ReplicationStrategy::kOptimal);
+    if (!rep.ok()) {
+      c.fits = false;
+      return c;
+    }
+    // Weight replacement: one DRAM read of the weights, every replica's
+    // arrays programmed in parallel (the longest array's rows).
+    double weight_bytes = 0, rows_written = 0;
+    int64_t max_rows = 0;
+    for (int u = b; u < e; ++u) {
+      const int64_t r = rep->replicas[u - b];
+      weight_bytes += units[u].weight_bytes;
+      rows_written += static_cast<double>(r) * units[u].stage.arrays * units[u].rows_per_array;
+      max_rows = std::max(max_rows, units[u].rows_per_array);
+    }
+    const hw::Cost load = hw::DramStreamCost(mem, static_cast<int64_t>(weight_bytes));
+    const double write_ns = max_rows * arr.write_latency_ns_per_row();
+    // Activations crossing out of the segment go to DRAM and come back.
+    double spill_bytes = 0;
+    for (int u = b; u < e; ++u) {
+      if (units[u].last_consumer >= e) spill_bytes += 2.0 * units[u].out_bytes * batch;
+    }
+    const hw::Cost spill = hw::DramStreamCost(mem, static_cast<int64_t>(spill_bytes));
+    double compute_pj = 0;
+    for (int u = b; u < e; ++u) compute_pj += units[u].mvm_pj * units[u].stage.mvms * batch;
+    c.time_ns = std::max(load.latency_ns, write_ns) + rep->latency_ns + (batch - 1) * rep->bottleneck_ns +
+                spill.latency_ns;
+    c.energy_pj = load.energy_pj + rows_written * arr.write_energy_pj_per_row() + spill.energy_pj + compute_pj;
+    return c;
+  };
+  return model;
+}
+
+}  // namespace imcc::crossbar

@@ -1,0 +1,56 @@
+#include "backends/crossbar/partition_cost.h"
+
+#include <cstdlib>
+
+#include "frontends/onnx/onnx_importer.h"
+#include "gtest/gtest.h"
+#include "hwmodels/hardware.h"
+#include "ir/support/status_matchers.h"
+
+namespace imcc::crossbar {
+namespace {
+
+ir::Module Model(const std::string& name) {
+  return *frontends::ImportOnnxFile(std::string(std::getenv("TEST_SRCDIR")) + "/imcc/testdata/models/" + name +
+                                    ".onnx");
+}
+
+TEST(PartitionCostTest, LayersLargerThanCompassSNeedSubLayerUnits) {
+  // layer4's 3x3x512x512 convolutions need 144 arrays; compass-s has 64.
+  // Splitting a layer into crossbar-tile groups is issue 5's next step.
+  const ir::Module m = Model("resnet18");
+  IMCC_ASSERT_OK_AND_ASSIGN(auto model, MakePartitionModel(m, *hw::LoadTarget("compass-s"), 16));
+  EXPECT_FALSE(model->cost(15, 16).fits);
+  EXPECT_FALSE(partition::PartitionUnits(model->num_units, model->cost, partition::Method::kDp,
+                                         partition::Objective::kThroughput)
+                   .ok());
+}
+
+TEST(PartitionCostTest, Resnet18OnCompassMNeedsSeveralSegments) {
+  const ir::Module m = Model("resnet18");
+  IMCC_ASSERT_OK_AND_ASSIGN(auto model, MakePartitionModel(m, *hw::LoadTarget("compass-m"), 16));
+  EXPECT_EQ(model->num_units, 21);
+  EXPECT_FALSE(model->cost(0, model->num_units).fits);  // the whole model does not fit
+  EXPECT_TRUE(model->cost(0, 1).fits);
+  IMCC_ASSERT_OK_AND_ASSIGN(partition::Partition greedy,
+                            partition::PartitionUnits(model->num_units, model->cost, partition::Method::kGreedy,
+                                                      partition::Objective::kThroughput));
+  IMCC_ASSERT_OK_AND_ASSIGN(partition::Partition dp,
+                            partition::PartitionUnits(model->num_units, model->cost, partition::Method::kDp,
+                                                      partition::Objective::kThroughput));
+  EXPECT_GT(greedy.starts.size(), 1u);
+  EXPECT_LE(dp.time_ns, greedy.time_ns);
+}
+
+TEST(PartitionCostTest, WeightReplacementAndSpillsCost) {
+  const ir::Module m = Model("resnet18");
+  IMCC_ASSERT_OK_AND_ASSIGN(auto model, MakePartitionModel(m, *hw::LoadTarget("compass-l"), 1));
+  // Two segments cost more than the one they split (reprogramming, spills).
+  const partition::SegmentCost whole = model->cost(0, 4);
+  const partition::SegmentCost a = model->cost(0, 2), b = model->cost(2, 4);
+  ASSERT_TRUE(whole.fits && a.fits && b.fits);
+  EXPECT_GT(a.energy_pj + b.energy_pj, whole.energy_pj);
+}
+
+}  // namespace
+}  // namespace imcc::crossbar
