@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
 #include "backends/crossbar/layer_matrix.h"
 #include "backends/crossbar/replication.h"
 #include "hwmodels/cost.h"
@@ -26,7 +27,7 @@ absl::StatusOr<std::unique_ptr<PartitionModel>> MakePartitionModel(const ir::Mod
     double out_bytes = 0;  // activations per sample leaving the layer
     int last_consumer = 0; // index of the last unit that reads them (transitively through vector ops)
   };
-  std::vector<Unit> units(layers.size());
+  std::vector<Unit> units;
   std::vector<int> unit_of_node(g.num_nodes(), -1);
   for (size_t u = 0; u < layers.size(); ++u) unit_of_node[layers[u].node] = static_cast<int>(u);
   // The unit owning each node: the latest unit at or before it in node order.
@@ -36,6 +37,12 @@ absl::StatusOr<std::unique_ptr<PartitionModel>> MakePartitionModel(const ir::Mod
     if (unit_of_node[i] >= 0) current = unit_of_node[i];
     owner[i] = current;
   }
+  // Units: a layer, or (when one copy of it exceeds the chip) groups of
+  // its column tiles, so that every unit fits; the parts of one layer are
+  // consecutive units computing disjoint output channels.
+  std::vector<int> first_unit(layers.size()), last_unit(layers.size());
+  std::vector<int> layer_of_unit;
+  std::vector<Unit> split;
   for (size_t u = 0; u < layers.size(); ++u) {
     const MvmLayer& l = layers[u];
     const Tiling t = TileLayer(l, arr);
@@ -43,13 +50,27 @@ absl::StatusOr<std::unique_ptr<PartitionModel>> MakePartitionModel(const ir::Mod
     const int64_t tile_rows = t.groups_per_array > 1 ? t.groups_per_array * l.rows : std::min<int64_t>(l.rows, arr.rows());
     const int64_t tile_cols = t.groups_per_array > 1 ? t.groups_per_array * l.cols : std::min<int64_t>(l.cols, wcols);
     const hw::Cost c = hw::MvmCost(arr, tile_rows, tile_cols);
-    units[u].stage = {l.name, t.arrays, l.mvms, c.latency_ns, 0, chip.core().arrays()};
-    units[u].mvm_pj = c.energy_pj * t.arrays;
-    units[u].weight_bytes = static_cast<double>(l.rows) * l.cols * l.groups * arr.weight_bits() / 8.0;
-    units[u].rows_per_array = tile_rows;
-    units[u].last_consumer = static_cast<int>(u);
-    model->names.push_back(l.name);
+    const int64_t parts = t.arrays <= budget ? 1 : (t.arrays + budget - 1) / budget;
+    first_unit[u] = static_cast<int>(split.size());
+    for (int64_t k = 0; k < parts; ++k) {
+      Unit unit;
+      const int64_t arrays = t.arrays * (k + 1) / parts - t.arrays * k / parts;
+      unit.stage = {parts == 1 ? l.name : absl::StrCat(l.name, "#", k), arrays, l.mvms, c.latency_ns, 0,
+                    chip.core().arrays()};
+      unit.mvm_pj = c.energy_pj * arrays;
+      unit.weight_bytes = static_cast<double>(l.rows) * l.cols * l.groups * arr.weight_bits() / 8.0 / parts;
+      unit.rows_per_array = tile_rows;
+      split.push_back(unit);
+      layer_of_unit.push_back(static_cast<int>(u));
+      model->names.push_back(unit.stage.name);
+    }
+    last_unit[u] = static_cast<int>(split.size()) - 1;
   }
+  // The unit owning each node: the last unit of the latest layer at or
+  // before it in node order.
+  for (int i = 0; i < g.num_nodes(); ++i) owner[i] = owner[i] >= 0 ? last_unit[owner[i]] : -1;
+  units = std::move(split);
+  for (size_t u = 0; u < units.size(); ++u) units[u].last_consumer = static_cast<int>(u);
   // Activation bytes per unit and how far they are used: every node result
   // read by a node owned by a later unit extends its owner's reach.
   for (int i = 0; i < g.num_nodes(); ++i) {
@@ -58,8 +79,13 @@ absl::StatusOr<std::unique_ptr<PartitionModel>> MakePartitionModel(const ir::Mod
       if (v.kind != ir::ValueKind::kNodeResult) continue;
       const int from = owner[v.producer], to = owner[i];
       if (from < 0 || to <= from) continue;
-      units[from].last_consumer = std::max(units[from].last_consumer, to);
-      units[from].out_bytes = std::max(units[from].out_bytes, v.type.num_elements() * act_bytes);
+      // Every part of the producing layer feeds the consumer.
+      const int first = first_unit[layer_of_unit[from]];
+      const int parts = from - first + 1;
+      for (int k = first; k <= from; ++k) {
+        units[k].last_consumer = std::max(units[k].last_consumer, to);
+        units[k].out_bytes = std::max(units[k].out_bytes, v.type.num_elements() * act_bytes / parts);
+      }
     }
   }
   model->num_units = static_cast<int>(units.size());
