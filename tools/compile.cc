@@ -34,6 +34,7 @@ constexpr char kUsage[] =
     "Usage: bazel run //tools:compile -- [--model=FILE] [--target=PRESET_OR_FILE]\n"
     "         [--schedule=throughput|latency] [--replication=none|uniform|balance|dp|optimal]\n"
     "         [--granularity=core|crossbar|wordline] [--batch=N] [--pipeline=TEXT]\n"
+    "         [--partition=auto|none|greedy|layerwise|ga|dp] [--objective=latency|throughput|energy|edp]\n"
     "         [--emit=summary|ir|program|report] [--out=DIR] [--plugin=SO]...\n"
     "\n"
     "With no arguments it compiles the built-in default model (testdata/models/resnet18.onnx,\n"
@@ -63,6 +64,9 @@ void DeclareFlags(FlagSet& f) {
   f.String("replication", "balance", "weight replication: none | uniform | balance | dp | optimal");
   f.String("granularity", "native", "programming granularity: native (the target's) | core | crossbar | wordline");
   f.Int("batch", 0, "samples to simulate (0: 1 for latency, 16 for throughput)");
+  f.String("partition", "auto",
+           "models larger than the chip: auto (partition only when needed) | none | greedy | layerwise | ga | dp");
+  f.String("objective", "throughput", "what partitioning optimises: latency | throughput | energy | edp");
   f.String("verify", "",
            "run the compiled program functionally on these inputs (ONNX TensorProto files, comma-separated, "
            "one per model input) and compare with the reference interpreter; needs a model with weights");
@@ -173,12 +177,14 @@ std::string ReportSummary(const hw::Report& r, const std::string& backend, const
       "crossbars: %.0f of %.0f\n"
       "latency: %.1f us   throughput: %.1f samples/s   (%d samples simulated)\n"
       "energy: %.3f uJ per sample   EDP: %.4g pJ*ns\n"
-      "lower bound: %.1f us for the simulated work (%s); the schedule takes %.2fx that\n",
+      "lower bound: %.1f us for the simulated work (%s); the schedule takes %.2fx that\n"
+      "partitions: %.0f (weight replacement %.1f us, %.0f weight bytes written)\n",
       r.target(), backend, flags.GetString("schedule"), flags.GetString("replication"),
       flags.GetString("granularity"), MetricOf(r, "crossbars_used"), MetricOf(r, "crossbars_total"),
       r.latency_ns() / 1e3, r.throughput_per_s(), r.samples(), r.energy_pj() / r.samples() / 1e6,
       r.edp_pj_ns(), r.lower_bound_ns() / 1e3, r.lower_bound_binding(),
-      r.lower_bound_ns() > 0 ? MetricOf(r, "makespan_ns") / r.lower_bound_ns() : 0.0);
+      r.lower_bound_ns() > 0 ? MetricOf(r, "makespan_ns") / r.lower_bound_ns() : 0.0, MetricOf(r, "partitions"),
+      MetricOf(r, "weight_replacement_ns") / 1e3, MetricOf(r, "weight_write_bytes"));
 }
 
 // A --target value is a preset name unless it names an existing file
@@ -308,7 +314,9 @@ int Main(int argc, char** argv) {
         {"schedule", flags.GetString("schedule")},
         {"replication", flags.GetString("replication")},
         {"granularity", flags.GetString("granularity")},
-        {"batch", absl::StrCat(flags.GetInt("batch"))}};
+        {"batch", absl::StrCat(flags.GetInt("batch"))},
+        {"partition", flags.GetString("partition")},
+        {"objective", flags.GetString("objective")}};
     absl::StatusOr<plugin::PluginLoader::BackendOutput> compiled = tc->loader->CompileWithBackend(
         *backend->first, backend->second, *module, target.SerializeAsString(), backend_options, functional_inputs);
     if (!compiled.ok()) {

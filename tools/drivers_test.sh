@@ -54,7 +54,7 @@ cp "$T/out" "$T/first"
 cmp -s "$T/first" "$T/second" && ok || bad "compile output is not deterministic"
 
 expect_ok "help" "$COMPILE" --help
-for flag in --model --target --list-targets --describe-target --pipeline --emit --out --plugin --shape-only --verify-each \
+for flag in --model --target --list-targets --describe-target --partition --objective --schedule --replication --granularity --batch --verify --expect --pipeline --emit --out --plugin --shape-only --verify-each \
             --print-ir-after --time-passes --reproducer --list-passes --list-plugins --list-ops; do
   grep -q -- "$flag" "$T/out" && ok || bad "--help does not document $flag"
 done
@@ -148,7 +148,17 @@ expect_error "report needs target" "--emit=report needs a --target" "$COMPILE" -
 expect_error "no dual-mode backend yet" "target 'dynaplasia': no loaded backend plugin compiles for 'dual-mode'" \
   "$COMPILE" --target=dynaplasia
 expect_error "model too big" "vgg16.onnx on compass-s: the model needs 8456 crossbars for one copy of its weights, the chip has 64" \
+  "$COMPILE" --model="$R/testdata/models/vgg16.onnx" --target=compass-s --partition=none
+expect_error "layer too big" "alone needs more crossbars than the chip has" \
   "$COMPILE" --model="$R/testdata/models/vgg16.onnx" --target=compass-s
+expect_error "bad partition" "option 'partition' must be auto|none|greedy|layerwise|ga|dp" "$COMPILE" --partition=best
+expect_ok "partitioned" "$COMPILE" --model="$R/testdata/models/resnet18.onnx" --target=compass-m --schedule=throughput \
+  --partition=ga --objective=edp --out="$T/o5"
+grep -q "^partitions: [2-9]" "$T/out" && ok || bad "resnet18 on compass-m is not partitioned"
+for key in partitions weight_write_bytes dram_bytes weight_replacement_ns; do
+  grep -q "\"$key\"" "$T/o5/report.json" && ok || bad "report.json lacks $key"
+done
+grep -q "WRITE_XB" "$T/o5/program.txt" && ok || bad "program lacks WRITE_XB"
 expect_error "bad schedule" "backend 'crossbar': option 'schedule' must be latency|throughput, got 'fast'" \
   "$COMPILE" --schedule=fast
 expect_error "bad replication" "option 'replication' must be none|uniform|balance|dp|optimal" "$COMPILE" --replication=max

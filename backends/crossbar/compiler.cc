@@ -484,8 +484,11 @@ absl::StatusOr<hw::Report> SimulateProgram(const Compiled& c, const ir::Module& 
   // Latency: one sample's time through the chip (the first sample in
   // throughput mode); throughput: steady state between sample completions.
   const double first = r.end_ns[c.sample_done.front()];
-  rep.set_latency_ns(p.schedule() == "latency" ? r.makespan_ns : first);
-  if (samples > 1) {
+  rep.set_latency_ns(p.schedule() == "latency" || p.partitions() > 1 ? r.makespan_ns : first);
+  if (p.partitions() > 1) {
+    // Partitions run one after another over the whole batch.
+    rep.set_throughput_per_s(r.makespan_ns > 0 ? samples * 1e9 / r.makespan_ns : 0);
+  } else if (samples > 1) {
     const double span = r.end_ns[c.sample_done.back()] - first;
     rep.set_throughput_per_s(span > 0 ? (samples - 1) * 1e9 / span : 0);
   } else {
@@ -514,12 +517,15 @@ absl::StatusOr<hw::Report> SimulateProgram(const Compiled& c, const ir::Module& 
   std::map<std::string, int64_t> by_op;
   for (const Instruction& ins : p.instructions()) {
     if (ins.op() == OPCODE_SEND) noc_bytes += ins.bytes();
-    if (ins.op() == OPCODE_LD || ins.op() == OPCODE_ST) dram_bytes += ins.bytes();
+    if (ins.op() == OPCODE_LD || ins.op() == OPCODE_ST || ins.op() == OPCODE_WRITE_XB) dram_bytes += ins.bytes();
     ++by_op[Opcode_Name(ins.op()).substr(7)];
   }
   metric("noc_bytes", noc_bytes);
   metric("dram_bytes", dram_bytes);
   metric("noc_byte_hops", p.noc_byte_hops());
+  metric("partitions", std::max(1, p.partitions()));
+  metric("weight_write_bytes", p.weight_write_bytes());
+  metric("weight_replacement_ns", p.weight_replacement_ns());
   for (const auto& [op, n] : by_op) metric(absl::StrCat("instructions/", op), static_cast<double>(n));
   if (result_out != nullptr) *result_out = std::move(r);
   return rep;

@@ -65,6 +65,47 @@ void Simulation::Reserve(int64_t tasks, int64_t dependencies) {
   edges_.reserve(dependencies);
 }
 
+int Simulation::Append(const Simulation& o) {
+  const int task_base = num_tasks();
+  const int res_base = static_cast<int>(resources_.size());
+  const int group_base = static_cast<int>(groups_.size());
+  const int storage_base = static_cast<int>(storages_.size());
+  resources_.insert(resources_.end(), o.resources_.begin(), o.resources_.end());
+  groups_.insert(groups_.end(), o.groups_.begin(), o.groups_.end());
+  storages_.insert(storages_.end(), o.storages_.begin(), o.storages_.end());
+  for (int t = 0; t < o.num_tasks(); ++t) {
+    resource_of_.push_back(o.resource_of_[t] + res_base);
+    group_of_.push_back(o.group_of_[t] >= 0 ? o.group_of_[t] + group_base : -1);
+    duration_.push_back(o.duration_[t]);
+    energy_.push_back(o.energy_[t]);
+  }
+  for (const auto& [t, name] : o.names_) names_.emplace_back(t + task_base, name);
+  for (const auto& [a, b] : o.edges_) edges_.emplace_back(a + task_base, b + task_base);
+  for (StorageOp op : o.allocations_) allocations_.push_back({op.task + task_base, op.storage + storage_base, op.bytes});
+  for (StorageOp op : o.releases_) releases_.push_back({op.task + task_base, op.storage + storage_base, op.bytes});
+  return task_base;
+}
+
+std::vector<int> Simulation::RootTasks() const {
+  std::vector<bool> has_pred(num_tasks(), false);
+  for (const auto& [a, b] : edges_) has_pred[b] = true;
+  std::vector<int> out;
+  for (int t = 0; t < num_tasks(); ++t) {
+    if (!has_pred[t]) out.push_back(t);
+  }
+  return out;
+}
+
+std::vector<int> Simulation::SinkTasks() const {
+  std::vector<bool> has_succ(num_tasks(), false);
+  for (const auto& [a, b] : edges_) has_succ[a] = true;
+  std::vector<int> out;
+  for (int t = 0; t < num_tasks(); ++t) {
+    if (!has_succ[t]) out.push_back(t);
+  }
+  return out;
+}
+
 std::string Simulation::TaskName(int task) const {
   auto it = std::lower_bound(names_.begin(), names_.end(), std::make_pair(task, std::string()));
   if (it != names_.end() && it->first == task) return it->second;

@@ -90,6 +90,13 @@ class Simulation {
   // nothing running will free (naming the storage).
   absl::StatusOr<Result> Run() const;
 
+  // Appends every resource, group, task, dependency and storage of `other`
+  // (renumbered); returns the id `other`'s task 0 received.
+  int Append(const Simulation& other);
+  // Tasks no dependency points to / no dependency leaves.
+  std::vector<int> RootTasks() const;
+  std::vector<int> SinkTasks() const;
+
   int num_tasks() const { return static_cast<int>(resource_of_.size()); }
   const std::vector<Resource>& resources() const { return resources_; }
   const std::vector<std::string>& groups() const { return groups_; }

@@ -149,6 +149,23 @@ TEST(EngineTest, AllocationLargerThanStorageIsInvalid) {
                                 HasSubstr("task 'big' needs 11 bytes of 'buffer', which holds 10")));
 }
 
+TEST(EngineTest, AppendRenumbersAndChains) {
+  Simulation a, b;
+  const int ra = a.AddResource({"ra", "array", 1, 0});
+  a.AddTask(ra, 10, 1, -1, "a0");
+  const int rb = b.AddResource({"rb", "array", 1, 0});
+  const int b0 = b.AddTask(rb, 5, 1, -1, "b0");
+  const int b1 = b.AddTask(rb, 5, 1, -1, "b1");
+  b.AddDependency(b0, b1);
+  const int base = a.Append(b);
+  EXPECT_EQ(base, 1);
+  EXPECT_EQ(a.TaskName(base + 1), "b1");
+  EXPECT_EQ(a.RootTasks(), (std::vector<int>{0, 1}));
+  a.AddDependency(0, base);  // b's work after a's
+  IMCC_ASSERT_OK_AND_ASSIGN(Result r, a.Run());
+  EXPECT_DOUBLE_EQ(r.makespan_ns, 20);
+}
+
 Simulation Pipeline() {
   Simulation s;
   const int a = s.AddResource({"xbar0", "array", 1, 1});

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "backends/crossbar/compiler.h"
 #include "backends/crossbar/functional.h"
+#include "backends/crossbar/partitioned.h"
 #include "hwmodels/hardware.h"
 #include "hwmodels/sim/report.h"
 #include "ir/serialize.h"
@@ -49,6 +50,11 @@ IMCC_Error* Describe(IMCC_Backend_Describe_Args* args) {
     AddOption(info, "granularity", T::TYPE_ENUM, "native", "programming granularity (native: the target's)",
               {"native", "core", "crossbar", "wordline"});
     AddOption(info, "batch", T::TYPE_INT, "0", "samples to simulate (0: 1 for latency, 16 for throughput)");
+    AddOption(info, "partition", T::TYPE_ENUM, "auto",
+              "partition models larger than the chip (auto: only when needed, with the GA)",
+              {"auto", "none", "greedy", "layerwise", "ga", "dp"});
+    AddOption(info, "objective", T::TYPE_ENUM, "throughput", "what partitioning optimises",
+              {"latency", "throughput", "energy", "edp"});
     args->info = MakeBuffer(info.SerializeAsString());
     return nullptr;
   });
@@ -63,6 +69,7 @@ absl::Status CompileImpl(IMCC_Backend_Compile_Args* args) {
                         imcc::ir::DeserializeModule(absl::string_view(args->module, args->module_size)));
   IMCC_ASSIGN_OR_RETURN(auto options, imcc::plugin::ParseOptions(args->options, args->options_size));
   imcc::crossbar::CompileOptions o;
+  imcc::crossbar::PartitionOptions p;
   for (const auto& [k, v] : options) {
     if (k == "schedule") {
       o.schedule = v;
@@ -74,11 +81,15 @@ absl::Status CompileImpl(IMCC_Backend_Compile_Args* args) {
       o.granularity = v == "native" ? "" : v;
     } else if (k == "batch") {
       o.batch = std::strtoll(v.c_str(), nullptr, 10);
+    } else if (k == "partition") {
+      p.method = v;
+    } else if (k == "objective") {
+      p.objective = v;
     } else {
       return absl::InvalidArgumentError(absl::StrCat("crossbar backend has no option '", k, "'"));
     }
   }
-  IMCC_ASSIGN_OR_RETURN(imcc::crossbar::Compiled compiled, imcc::crossbar::Compile(module, hw, o));
+  IMCC_ASSIGN_OR_RETURN(imcc::crossbar::Compiled compiled, imcc::crossbar::CompileWithPartitions(module, hw, o, p));
   imcc::hw::sim::Result result;
   IMCC_ASSIGN_OR_RETURN(imcc::hw::Report report, imcc::crossbar::SimulateProgram(compiled, module, hw, &result));
   args->outputs = nullptr;

@@ -1,0 +1,88 @@
+#include "backends/crossbar/partitioned.h"
+
+#include <cstdlib>
+
+#include "frontends/onnx/onnx_importer.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "hwmodels/hardware.h"
+#include "ir/support/status_matchers.h"
+#include "ir/verifier.h"
+
+namespace imcc::crossbar {
+namespace {
+
+using ::imcc::testing::IsOk;
+using ::imcc::testing::StatusIs;
+using ::testing::HasSubstr;
+
+ir::Module Model(const std::string& name) {
+  return *frontends::ImportOnnxFile(std::string(std::getenv("TEST_SRCDIR")) + "/imcc/testdata/models/" + name +
+                                    ".onnx");
+}
+
+double Metric(const hw::Report& r, const std::string& name) {
+  for (const hw::Metric& m : r.metrics()) {
+    if (m.name() == name) return m.value();
+  }
+  return -1;
+}
+
+TEST(PartitionedTest, SubModuleVerifies) {
+  const ir::Module m = Model("resnet18");
+  std::vector<int> first_half;
+  for (int i = 0; i < m.graph().num_nodes() / 2; ++i) first_half.push_back(i);
+  IMCC_ASSERT_OK_AND_ASSIGN(ir::Module sub, ExtractSubModule(m, first_half, "half"));
+  EXPECT_THAT(ir::VerifyModule(sub), IsOk());
+  EXPECT_EQ(sub.graph().num_nodes(), m.graph().num_nodes() / 2);
+  EXPECT_FALSE(sub.graph().outputs().empty());
+}
+
+TEST(PartitionedTest, Resnet18OnCompassMRunsInPartitionsWithWeightReplacement) {
+  const ir::Module m = Model("resnet18");
+  const hw::HardwareDescription hwd = *hw::LoadTarget("compass-m");
+  EXPECT_THAT(CompileWithPartitions(m, hwd, {}, {"none", "throughput"}),
+              StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("the chip has 256")));
+  IMCC_ASSERT_OK_AND_ASSIGN(Compiled c, CompileWithPartitions(m, hwd, {}, {"auto", "throughput"}));
+  EXPECT_GT(c.program.partitions(), 1);
+  EXPECT_EQ(c.program.partition_method(), "ga");
+  EXPECT_GT(c.program.weight_write_bytes(), 0);
+  IMCC_ASSERT_OK_AND_ASSIGN(hw::Report r, SimulateProgram(c, m, hwd));
+  EXPECT_EQ(Metric(r, "partitions"), c.program.partitions());
+  EXPECT_GT(Metric(r, "weight_replacement_ns"), 0);
+  EXPECT_GT(Metric(r, "instructions/WRITE_XB"), 1);
+  EXPECT_GE(r.latency_ns(), Metric(r, "weight_replacement_ns"));
+}
+
+TEST(PartitionedTest, DpAndGaBeatTheBaselinesInSimulation) {
+  const ir::Module m = Model("resnet18");
+  const hw::HardwareDescription hwd = *hw::LoadTarget("compass-m");
+  CompileOptions o;
+  o.schedule = "throughput";
+  o.batch = 16;
+  std::map<std::string, double> throughput;
+  for (const char* method : {"layerwise", "greedy", "dp", "ga"}) {
+    IMCC_ASSERT_OK_AND_ASSIGN(Compiled c, CompileWithPartitions(m, hwd, o, {method, "throughput"}));
+    IMCC_ASSERT_OK_AND_ASSIGN(hw::Report r, SimulateProgram(c, m, hwd));
+    throughput[method] = r.throughput_per_s();
+  }
+  EXPECT_GT(throughput["ga"], throughput["greedy"]);
+  EXPECT_GT(throughput["dp"], throughput["greedy"]);
+}
+
+TEST(PartitionedTest, LayerLargerThanTheChipIsUnimplemented) {
+  EXPECT_THAT(CompileWithPartitions(Model("vgg16"), *hw::LoadTarget("compass-l"), {}, {"dp", "throughput"}),
+              StatusIs(absl::StatusCode::kUnimplemented, HasSubstr("splitting a layer across partitions")));
+}
+
+TEST(PartitionedTest, BadMethodOrObjective) {
+  const ir::Module m = Model("tiny/tiny_cnn");
+  const hw::HardwareDescription hwd = *hw::LoadTarget("isaac");
+  EXPECT_THAT(CompileWithPartitions(m, hwd, {}, {"best", "throughput"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--partition must be auto, none")));
+  EXPECT_THAT(CompileWithPartitions(m, hwd, {}, {"dp", "speed"}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--objective must be latency")));
+}
+
+}  // namespace
+}  // namespace imcc::crossbar
