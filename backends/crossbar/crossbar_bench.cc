@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <map>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "absl/strings/str_format.h"
 #include "backends/crossbar/compiler.h"
 #include "backends/crossbar/partition_cost.h"
+#include "backends/crossbar/partitioned.h"
 #include "passes/partition/partitioner.h"
 #include "frontends/onnx/onnx_importer.h"
 #include "hwmodels/hardware.h"
@@ -203,6 +205,51 @@ int main() {
                     static_cast<long>(batch), greedy->time_ns / ga->time_ns, greedy->time_ns / dp->time_ns,
                     layerwise->time_ns / ga->time_ns, greedy_e->objective / ga_e->objective,
                     ga->time_ns / dp->time_ns, ga_ms);
+      }
+    }
+  }
+  std::printf("\n== partitioning, simulated (throughput schedule): samples/s and EDP of ga and dp vs greedy and layerwise\n");
+  std::printf("%-14s %-10s %5s %10s %10s %10s %10s %9s %9s %9s %9s\n", "model", "target", "batch", "greedy/s", "ga/s",
+              "dp/s", "layerw/s", "ga/greedy", "ga/layerw", "EDP g/ga", "ga/dp");
+  for (const char* model : {"vgg16", "resnet18", "squeezenet1_0"}) {
+    absl::StatusOr<imcc::ir::Module> m = Load(model);
+    for (const char* target : {"compass-s", "compass-m", "compass-l"}) {
+      const imcc::hw::HardwareDescription hwd = *imcc::hw::LoadTarget(target);
+      for (int64_t batch : {1, 16}) {
+        CompileOptions o;
+        o.schedule = "throughput";
+        o.batch = batch;
+        std::map<std::string, imcc::hw::Report> rep;
+        std::string error;
+        for (const char* method : {"greedy", "layerwise", "dp", "ga"}) {
+          for (const char* objective : {"throughput", "edp"}) {
+            absl::StatusOr<Compiled> c = CompileWithPartitions(*m, hwd, o, {method, objective});
+            if (!c.ok()) {
+              error = std::string(c.status().message());
+              continue;
+            }
+            absl::StatusOr<imcc::hw::Report> r = SimulateProgram(*c, *m, hwd);
+            if (r.ok()) rep[std::string(method) + "/" + objective] = *r;
+          }
+        }
+        if (rep.size() < 8) {
+          std::printf("%-14s %-10s %5ld   - (%s)\n", model, target, static_cast<long>(batch), error.c_str());
+          continue;
+        }
+        // Samples over the whole makespan for every method (a single
+        // partition's report otherwise states steady state without fill).
+        auto tp = [&](const char* k) {
+          for (const imcc::hw::Metric& mt : rep[k].metrics()) {
+            if (mt.name() == "makespan_ns") return batch * 1e9 / mt.value();
+          }
+          return 0.0;
+        };
+        auto edp = [&](const char* k) { return rep[k].edp_pj_ns(); };
+        std::printf("%-14s %-10s %5ld %10.1f %10.1f %10.1f %10.1f %8.2fx %8.2fx %8.2fx %8.3f\n", model, target,
+                    static_cast<long>(batch), tp("greedy/throughput"), tp("ga/throughput"), tp("dp/throughput"),
+                    tp("layerwise/throughput"), tp("ga/throughput") / tp("greedy/throughput"),
+                    tp("ga/throughput") / tp("layerwise/throughput"), edp("greedy/edp") / edp("ga/edp"),
+                    tp("ga/throughput") / tp("dp/throughput"));
       }
     }
   }
