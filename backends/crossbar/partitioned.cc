@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "backends/crossbar/layer_matrix.h"
@@ -64,6 +65,150 @@ absl::StatusOr<ir::Module> ExtractSubModule(const ir::Module& m, const std::vect
   return sub;
 }
 
+absl::StatusOr<ir::Module> SplitLayer(const ir::Module& module, int node, int col_parts, int row_parts) {
+  const ir::Graph& g = module.graph();
+  const ir::Node& n = g.node(node);
+  const bool conv = n.op == ir::Op::kConv;
+  if (!(conv && n.GetInt("group") == 1) && !(n.op == ir::Op::kGemm && n.GetInt("trans_b") != 0 &&
+                                              n.GetInt("trans_a") == 0 && n.GetFloat("alpha") == 1.0 &&
+                                              n.GetFloat("beta") == 1.0)) {
+    return absl::UnimplementedError(absl::StrCat(
+        "layer '", n.name,
+        "' alone needs more crossbars than the chip has and cannot be split (only group-1 convolutions and plain "
+        "gemms with trans_b split)"));
+  }
+  const ir::Value& w = g.value(n.inputs[1]);
+  const int64_t outs = w.type.shape[0], ins = w.type.shape[1];
+  int64_t inner = 1;  // kernel elements per (out, in) pair
+  for (int d = 2; d < w.type.rank(); ++d) inner *= w.type.shape[d];
+  col_parts = static_cast<int>(std::min<int64_t>(col_parts, outs));
+  row_parts = static_cast<int>(std::min<int64_t>(row_parts, ins));
+  const int width = ir::DTypeStorageBytes(w.type.dtype);
+  const bool has_data = w.data != nullptr && !w.data->is_reference;
+  ir::Module out(module.name());
+  out.mutable_metadata() = module.metadata();
+  ir::Graph& og = out.graph();
+  std::map<ir::ValueId, ir::ValueId> map;
+  auto copy_value = [&](ir::ValueId id) -> absl::StatusOr<ir::ValueId> {
+    auto it = map.find(id);
+    if (it != map.end()) return it->second;
+    const ir::Value& v = g.value(id);
+    ir::ValueId nid;
+    if (v.kind == ir::ValueKind::kWeight) {
+      IMCC_ASSIGN_OR_RETURN(nid, og.AddWeight(v.name, v.type, v.data));
+    } else {
+      IMCC_ASSIGN_OR_RETURN(nid, og.AddInput(v.name, v.type));
+    }
+    map[id] = nid;
+    return nid;
+  };
+  for (ir::ValueId in : g.inputs()) IMCC_RETURN_IF_ERROR(copy_value(in).status());
+  for (int i = 0; i < g.num_nodes(); ++i) {
+    const ir::Node& src = g.node(i);
+    if (i != node) {
+      std::vector<ir::ValueId> in_ids;
+      for (ir::ValueId in : src.inputs) {
+        IMCC_ASSIGN_OR_RETURN(ir::ValueId nid, copy_value(in));
+        in_ids.push_back(nid);
+      }
+      std::vector<std::string> names;
+      std::vector<ir::TensorType> types;
+      for (ir::ValueId o : src.outputs) {
+        names.push_back(g.value(o).name);
+        types.push_back(g.value(o).type);
+      }
+      IMCC_ASSIGN_OR_RETURN(int idx, og.AddNode(src.op, src.name, std::move(in_ids), names, types, src.attrs));
+      for (size_t k = 0; k < src.outputs.size(); ++k) map[src.outputs[k]] = og.node(idx).outputs[k];
+      continue;
+    }
+    IMCC_ASSIGN_OR_RETURN(ir::ValueId x, copy_value(src.inputs[0]));
+    const ir::TensorType& xt = g.value(src.inputs[0]).type;
+    const ir::TensorType& yt = g.value(src.outputs[0]).type;
+    // Input slices along the reduction axis (channels / K), one per row part.
+    std::vector<ir::ValueId> xs;
+    for (int r = 0; r < row_parts; ++r) {
+      const int64_t lo = ins * r / row_parts, hi = ins * (r + 1) / row_parts;
+      if (row_parts == 1) {
+        xs.push_back(x);
+        break;
+      }
+      ir::TensorType st = xt;
+      st.shape[1] = hi - lo;
+      IMCC_ASSIGN_OR_RETURN(int idx, og.AddNode(ir::Op::kSlice, absl::StrCat(src.name, "#in", r), {x},
+                                                {og.UniqueName(absl::StrCat(g.value(src.inputs[0]).name, "#in", r))},
+                                                {st},
+                                                {{"starts", ir::Attribute(std::vector<int64_t>{lo})},
+                                                 {"ends", ir::Attribute(std::vector<int64_t>{hi})},
+                                                 {"axes", ir::Attribute(std::vector<int64_t>{1})}}));
+      xs.push_back(og.node(idx).outputs[0]);
+    }
+    std::vector<ir::ValueId> columns;
+    for (int c = 0; c < col_parts; ++c) {
+      const int64_t olo = outs * c / col_parts, ohi = outs * (c + 1) / col_parts;
+      ir::TensorType pt = yt;
+      pt.shape[1] = ohi - olo;
+      ir::ValueId acc = ir::kNoValue;
+      for (int r = 0; r < row_parts; ++r) {
+        const int64_t ilo = ins * r / row_parts, ihi = ins * (r + 1) / row_parts;
+        ir::TensorType wt = w.type;
+        wt.shape[0] = ohi - olo;
+        wt.shape[1] = ihi - ilo;
+        std::shared_ptr<const ir::WeightData> wd;
+        if (has_data) {
+          std::string bytes;
+          for (int64_t o = olo; o < ohi; ++o) {
+            bytes += w.data->bytes.substr((o * ins + ilo) * inner * width, (ihi - ilo) * inner * width);
+          }
+          wd = ir::MakeWeightData(std::move(bytes));
+        }
+        const std::string tag = absl::StrCat("#", c, "_", r);
+        IMCC_ASSIGN_OR_RETURN(ir::ValueId wk, og.AddWeight(og.UniqueName(w.name + tag), wt, wd));
+        std::vector<ir::ValueId> kin = {xs[r], wk};
+        if (src.inputs.size() > 2 && r == 0) {
+          const ir::Value& b = g.value(src.inputs[2]);
+          if (b.kind != ir::ValueKind::kWeight || b.type.rank() != 1 || b.type.shape[0] != outs) {
+            return absl::UnimplementedError(absl::StrCat("layer '", src.name, "': a bias that is not a per-output weight"));
+          }
+          ir::TensorType bt = b.type;
+          bt.shape[0] = ohi - olo;
+          std::shared_ptr<const ir::WeightData> bd;
+          const int bw = ir::DTypeStorageBytes(b.type.dtype);
+          if (b.data != nullptr && !b.data->is_reference) {
+            bd = ir::MakeWeightData(b.data->bytes.substr(olo * bw, (ohi - olo) * bw));
+          }
+          IMCC_ASSIGN_OR_RETURN(ir::ValueId bk, og.AddWeight(og.UniqueName(b.name + tag), bt, bd));
+          kin.push_back(bk);
+        }
+        IMCC_ASSIGN_OR_RETURN(int idx, og.AddNode(src.op, src.name + tag, std::move(kin),
+                                                  {og.UniqueName(g.value(src.outputs[0]).name + tag)}, {pt},
+                                                  src.attrs));
+        const ir::ValueId part = og.node(idx).outputs[0];
+        if (acc == ir::kNoValue) {
+          acc = part;
+        } else {
+          IMCC_ASSIGN_OR_RETURN(int add, og.AddNode(ir::Op::kAdd, src.name + tag + "#sum", {acc, part},
+                                                    {og.UniqueName(g.value(src.outputs[0]).name + tag + "#sum")}, {pt}));
+          acc = og.node(add).outputs[0];
+        }
+      }
+      columns.push_back(acc);
+    }
+    if (columns.size() == 1) {
+      IMCC_ASSIGN_OR_RETURN(int id, og.AddNode(ir::Op::kIdentity, src.name + "#out", columns,
+                                               {g.value(src.outputs[0]).name}, {yt}));
+      map[src.outputs[0]] = og.node(id).outputs[0];
+    } else {
+      IMCC_ASSIGN_OR_RETURN(int cat, og.AddNode(ir::Op::kConcat, src.name + "#concat", columns,
+                                                {g.value(src.outputs[0]).name}, {yt},
+                                                {{"axis", ir::Attribute(int64_t{1})}}));
+      map[src.outputs[0]] = og.node(cat).outputs[0];
+    }
+  }
+  for (ir::ValueId o : g.outputs()) og.AddOutput(map.at(o));
+  og.EraseNodesAndCompact({});  // drops the original, now unread weights
+  return out;
+}
+
 absl::StatusOr<Compiled> CompileWithPartitions(const ir::Module& module, const hw::HardwareDescription& hwd,
                                                const CompileOptions& options, const PartitionOptions& popt) {
   std::optional<partition::Objective> objective = partition::ObjectiveFromName(popt.objective);
@@ -84,22 +229,53 @@ absl::StatusOr<Compiled> CompileWithPartitions(const ir::Module& module, const h
         absl::StrCat("--partition must be auto, none, greedy, layerwise, ga or dp, got '", popt.method, "'"));
   }
   const int64_t batch = options.batch > 0 ? options.batch : (options.schedule == "throughput" ? 16 : 1);
-  IMCC_ASSIGN_OR_RETURN(std::unique_ptr<PartitionModel> model, MakePartitionModel(module, hwd, batch));
-  const std::vector<MvmLayer> layers = ExtractMvmLayers(module);
-  if (model->num_units != static_cast<int>(layers.size())) {
-    for (size_t u = 0; u < model->names.size(); ++u) {
-      if (model->names[u].find('#') != std::string::npos) {
-        return absl::UnimplementedError(absl::StrCat(
-            "layer '", model->names[u].substr(0, model->names[u].find('#')),
-            "' alone needs more crossbars than the chip has; splitting a layer across partitions is not compiled "
-            "yet"));
+  // Layers larger than the chip are split first: the reduction axis into
+  // row parts so that one column tile of a part fits, then the outputs
+  // into column parts so that each (column, row) part fits.
+  ir::Module split_module = module;
+  {
+    const hw::Array& arr = hwd.chip().core().array();
+    const int64_t budget = static_cast<int64_t>(hwd.chip().cores_x()) * hwd.chip().cores_y() * hwd.chip().core().arrays();
+    std::vector<std::pair<std::string, std::pair<int, int>>> splits;
+    const int64_t wcols = hw::WeightColumnsPerArray(arr);
+    for (const MvmLayer& l : ExtractMvmLayers(module)) {
+      const Tiling t = TileLayer(l, arr);
+      if (t.arrays <= budget) continue;
+      if (l.groups != 1) {
+        return absl::UnimplementedError(absl::StrCat("layer '", l.name,
+                                                     "' alone needs more crossbars than the chip has and is grouped; "
+                                                     "grouped layers are not split"));
       }
+      // Reduction axis: input channels (conv) or K (gemm), `inner` rows each.
+      const ir::Node& n = module.graph().node(l.node);
+      const ir::Shape& ws = module.graph().value(n.inputs[1]).type.shape;
+      const int64_t in_ch = ws.size() > 1 ? ws[1] : l.rows;
+      const int64_t inner = l.rows / in_ch;
+      int64_t row_parts = 1, tiles_per_part = 0;
+      for (;; ++row_parts) {
+        tiles_per_part = (((in_ch + row_parts - 1) / row_parts) * inner + arr.rows() - 1) / arr.rows();
+        if (tiles_per_part <= budget || row_parts >= in_ch) break;
+      }
+      const int64_t col_tiles_per_part = std::max<int64_t>(1, budget / tiles_per_part);
+      const int64_t col_parts = (l.cols + col_tiles_per_part * wcols - 1) / (col_tiles_per_part * wcols);
+      splits.push_back({l.name, {static_cast<int>(col_parts), static_cast<int>(row_parts)}});
     }
+    for (const auto& [name, parts] : splits) {
+      const int node = split_module.graph().FindNode(name);
+      if (node < 0) return absl::InternalError(absl::StrCat("layer '", name, "' vanished"));
+      IMCC_ASSIGN_OR_RETURN(split_module, SplitLayer(split_module, node, parts.first, parts.second));
+    }
+  }
+  const ir::Module& work = split_module;
+  IMCC_ASSIGN_OR_RETURN(std::unique_ptr<PartitionModel> model, MakePartitionModel(work, hwd, batch));
+  const std::vector<MvmLayer> layers = ExtractMvmLayers(work);
+  if (model->num_units != static_cast<int>(layers.size())) {
+    return absl::InternalError("a layer still exceeds the chip after splitting");
   }
   IMCC_ASSIGN_OR_RETURN(partition::Partition part,
                         partition::PartitionUnits(model->num_units, model->cost, *m, *objective));
   // Every node goes with the latest layer at or before it.
-  const ir::Graph& g = module.graph();
+  const ir::Graph& g = work.graph();
   std::vector<int> segment_of_layer(layers.size());
   for (size_t k = 0; k < part.starts.size(); ++k) {
     const int end = k + 1 < part.starts.size() ? part.starts[k + 1] : model->num_units;
@@ -122,7 +298,7 @@ absl::StatusOr<Compiled> CompileWithPartitions(const ir::Module& module, const h
   const int writer = sim.AddResource({"weight-write", "dram", 1, 0});
   std::vector<int> prev_sinks;
   for (size_t k = 0; k < nodes.size(); ++k) {
-    IMCC_ASSIGN_OR_RETURN(ir::Module sub, ExtractSubModule(module, nodes[k], absl::StrCat(module.name(), ".p", k)));
+    IMCC_ASSIGN_OR_RETURN(ir::Module sub, ExtractSubModule(work, nodes[k], absl::StrCat(module.name(), ".p", k)));
     absl::StatusOr<Compiled> c = Compile(sub, hwd, options);
     if (!c.ok()) return absl::Status(c.status().code(), absl::StrCat("partition ", k, ": ", c.status().message()));
     // Weight replacement: the segment's weights from DRAM once, every

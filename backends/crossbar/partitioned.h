@@ -23,6 +23,15 @@ namespace imcc::crossbar {
 absl::StatusOr<ir::Module> ExtractSubModule(const ir::Module& module, const std::vector<int>& nodes,
                                             const std::string& name);
 
+// Returns `module` with node `node` (a weight-stationary conv with group 1,
+// or a plain gemm with trans_b) split into col_parts x row_parts nodes of
+// the same op: outputs (channels / N) into column parts joined by
+// tensor.concat on axis 1, the reduction axis (input channels / K) into row
+// parts whose partial results are added (inputs sliced with tensor.slice;
+// the bias goes with the first row part). Weight payloads are split too.
+// Names "<node>#c_r"; the final node keeps the original result's name.
+absl::StatusOr<ir::Module> SplitLayer(const ir::Module& module, int node, int col_parts, int row_parts);
+
 struct PartitionOptions {
   std::string method = "auto";        // auto | none | greedy | layerwise | ga | dp
   std::string objective = "throughput";  // latency | throughput | energy | edp
@@ -31,8 +40,9 @@ struct PartitionOptions {
 // Compiles with partitioning: "none" is Compile(); "auto" partitions (with
 // the GA) only when the model does not fit. Errors: InvalidArgument for a
 // bad method/objective; ResourceExhausted (none: the model does not fit);
-// Unimplemented when one layer alone exceeds the chip (splitting a layer
-// across partitions is modelled in partition_cost.h but not compiled yet).
+// Unimplemented when a layer larger than the chip cannot be split (grouped
+// convolutions, matmuls); other such layers are split by output channels
+// (SplitLayerByOutputs) first.
 absl::StatusOr<Compiled> CompileWithPartitions(const ir::Module& module, const hw::HardwareDescription& hw,
                                                const CompileOptions& options, const PartitionOptions& partition);
 

@@ -7,7 +7,9 @@
 #include "gtest/gtest.h"
 #include "hwmodels/hardware.h"
 #include "ir/support/status_matchers.h"
+#include "ir/interpreter.h"
 #include "ir/verifier.h"
+#include <cmath>
 
 namespace imcc::crossbar {
 namespace {
@@ -15,6 +17,7 @@ namespace {
 using ::imcc::testing::IsOk;
 using ::imcc::testing::StatusIs;
 using ::testing::HasSubstr;
+using ir::TensorType;
 
 ir::Module Model(const std::string& name) {
   return *frontends::ImportOnnxFile(std::string(std::getenv("TEST_SRCDIR")) + "/imcc/testdata/models/" + name +
@@ -70,9 +73,33 @@ TEST(PartitionedTest, DpAndGaBeatTheBaselinesInSimulation) {
   EXPECT_GT(throughput["dp"], throughput["greedy"]);
 }
 
-TEST(PartitionedTest, LayerLargerThanTheChipIsUnimplemented) {
-  EXPECT_THAT(CompileWithPartitions(Model("vgg16"), *hw::LoadTarget("compass-l"), {}, {"dp", "throughput"}),
-              StatusIs(absl::StatusCode::kUnimplemented, HasSubstr("splitting a layer across partitions")));
+TEST(PartitionedTest, SplitLayerComputesTheSameResult) {
+  ir::Module m = *frontends::ImportOnnxFile(std::string(std::getenv("TEST_SRCDIR")) +
+                                            "/imcc/testdata/models/tiny/tiny_cnn.onnx");
+  const int conv = m.graph().FindNode("/pw/Conv");
+  ASSERT_GE(conv, 0);
+  IMCC_ASSERT_OK_AND_ASSIGN(ir::Module split, SplitLayer(m, conv, 3, 2));
+  EXPECT_THAT(ir::VerifyModule(split), IsOk());
+  EXPECT_GE(split.graph().FindNode("/pw/Conv#2_1"), 0);
+  TensorType t = m.graph().value(m.graph().inputs()[0]).type;
+  std::vector<double> x(t.num_elements());
+  for (size_t i = 0; i < x.size(); ++i) x[i] = std::sin(0.1 * i);
+  IMCC_ASSERT_OK_AND_ASSIGN(auto a, ir::Interpret(m, {ir::MakeHostTensor(t, x)}));
+  IMCC_ASSERT_OK_AND_ASSIGN(auto b, ir::Interpret(split, {ir::MakeHostTensor(t, x)}));
+  // Row parts add partial sums in another order: equal up to rounding.
+  ASSERT_EQ(a[0].data.size(), b[0].data.size());
+  for (size_t i = 0; i < a[0].data.size(); ++i) EXPECT_NEAR(a[0].data[i], b[0].data[i], 1e-5);
+}
+
+TEST(PartitionedTest, Vgg16PartitionsOnEveryCompassPreset) {
+  const ir::Module m = Model("vgg16");
+  for (const char* target : {"compass-s", "compass-m", "compass-l"}) {
+    const hw::HardwareDescription hwd = *hw::LoadTarget(target);
+    IMCC_ASSERT_OK_AND_ASSIGN(Compiled c, CompileWithPartitions(m, hwd, {}, {"auto", "throughput"}));
+    EXPECT_GT(c.program.partitions(), 1) << target;
+    IMCC_ASSERT_OK_AND_ASSIGN(hw::Report r, SimulateProgram(c, m, hwd));
+    EXPECT_GT(r.latency_ns(), 0) << target;
+  }
 }
 
 TEST(PartitionedTest, BadMethodOrObjective) {
