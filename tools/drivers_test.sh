@@ -116,6 +116,15 @@ grep -q '"verify_passed": 1' "$T/o4/report.json" && ok || bad "report.json lacks
 # error is reported and the exit status says so.
 expect_error "narrow ADC fails verification" "verification failed" \
   "$COMPILE" --model="$TINY/tiny_cnn.onnx" --target=pimcomp-default --verify="$TINY/tiny_cnn_input_0.pb"
+# --describe-target prints a valid text proto: edit it into a one-array
+# chip, on which the tiny CNN runs in partitions and still verifies.
+"$COMPILE" --describe-target=compass-s 2>/dev/null | grep -v "^# derived\|^# warning" | \
+  sed -e 's/^  cores_x: 4/  cores_x: 1/; s/^  cores_y: 4/  cores_y: 1/; s/^    arrays: 4 /    arrays: 1 /; s/name: "compass-s"/name: "one-array"/' \
+  >"$T/one_array.textproto"
+expect_ok "partitioned verify" "$COMPILE" --model="$TINY/tiny_cnn.onnx" --target="$T/one_array.textproto" \
+  --verify="$TINY/tiny_cnn_input_0.pb" --expect="$TINY/tiny_cnn_output_0.pb"
+grep -q "^partitions: 4 " "$T/out" && grep -q "functional vs quantised reference: bit-exact" "$T/out" && ok \
+  || bad "partitioned functional run"
 expect_error "verify shape-only" "--verify needs a model with weights; weight '" \
   "$COMPILE" --verify="$TINY/tiny_cnn_input_0.pb"
 expect_error "expect without verify" "--expect needs --verify" "$COMPILE" --expect="$TINY/tiny_cnn_output_0.pb"

@@ -11,6 +11,7 @@
 #ifndef IMCC_BACKENDS_CROSSBAR_COMPILER_H_
 #define IMCC_BACKENDS_CROSSBAR_COMPILER_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,9 @@ struct Compiled {
   Program program;
   hw::sim::Simulation simulation;
   std::vector<int> sample_done;  // per sample: the task that stores its output
+  // The module the program computes when it differs from the input (layers
+  // split for partitioning); the functional mode executes this one.
+  std::shared_ptr<const ir::Module> executed;
 };
 
 // Compiles `module` for `hw` (a crossbar or dual-mode preset). Errors:

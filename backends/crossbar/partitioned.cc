@@ -354,6 +354,7 @@ absl::StatusOr<Compiled> CompileWithPartitions(const ir::Module& module, const h
   prog.set_replication(std::string(StrategyName(options.replication)));
   prog.set_batch(batch);
   prog.set_partitions(static_cast<int>(nodes.size()));
+  out.executed = std::make_shared<const ir::Module>(work);
   prog.set_partition_method(method);
   return out;
 }

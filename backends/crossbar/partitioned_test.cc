@@ -1,5 +1,7 @@
 #include "backends/crossbar/partitioned.h"
 
+#include "backends/crossbar/functional.h"
+
 #include <cstdlib>
 
 #include "frontends/onnx/onnx_importer.h"
@@ -100,6 +102,34 @@ TEST(PartitionedTest, Vgg16PartitionsOnEveryCompassPreset) {
     IMCC_ASSERT_OK_AND_ASSIGN(hw::Report r, SimulateProgram(c, m, hwd));
     EXPECT_GT(r.latency_ns(), 0) << target;
   }
+}
+
+TEST(PartitionedTest, PartitionedProgramRunsFunctionally) {
+  // A chip of one 256x256 array: every layer of the tiny CNN is its own
+  // partition and the classifier is split.
+  hw::HardwareDescription hwd = *hw::LoadTarget("compass-s");
+  hwd.mutable_chip()->set_cores_x(1);
+  hwd.mutable_chip()->set_cores_y(1);
+  hwd.mutable_chip()->mutable_core()->set_arrays(1);
+  hwd.mutable_chip()->mutable_core()->mutable_array()->set_adc_bits(
+      hw::LosslessAdcBits(hwd.chip().core().array()));
+  ir::Module m = *frontends::ImportOnnxFile(std::string(std::getenv("TEST_SRCDIR")) +
+                                            "/imcc/testdata/models/tiny/tiny_cnn.onnx");
+  IMCC_ASSERT_OK_AND_ASSIGN(Compiled c, CompileWithPartitions(m, hwd, {}, {"auto", "throughput"}));
+  EXPECT_GE(c.program.partitions(), 4);
+  ASSERT_NE(c.executed, nullptr);
+  const TensorType t = m.graph().value(m.graph().inputs()[0]).type;
+  std::vector<double> x(t.num_elements());
+  for (size_t i = 0; i < x.size(); ++i) x[i] = std::cos(0.37 * i);
+  const std::vector<ir::HostTensor> in = {ir::MakeHostTensor(t, x)};
+  IMCC_ASSERT_OK_AND_ASSIGN(ir::Module q, QuantizeForCrossbar(*c.executed, in, hwd.chip().core().array()));
+  IMCC_ASSERT_OK_AND_ASSIGN(auto ref, ir::Interpret(q, in));
+  IMCC_ASSERT_OK_AND_ASSIGN(FunctionalResult xb, RunOnCrossbars(q, hwd.chip().core().array(), in));
+  EXPECT_EQ(MaxAbsDiff(xb.outputs, ref), 0.0);
+  IMCC_ASSERT_OK_AND_ASSIGN(auto fp, ir::Interpret(m, in));
+  double range = 0;
+  for (double v : fp[0].data) range = std::max(range, std::fabs(v));
+  EXPECT_LT(MaxAbsDiff(xb.outputs, fp), 0.5 * range);  // 4-bit weights and inputs
 }
 
 TEST(PartitionedTest, BadMethodOrObjective) {

@@ -107,7 +107,10 @@ absl::Status CompileImpl(IMCC_Backend_Compile_Args* args) {
       inputs.push_back(std::move(h));
     }
     const imcc::hw::Array& array = hw.chip().core().array();
-    IMCC_ASSIGN_OR_RETURN(imcc::ir::Module quantised, imcc::crossbar::QuantizeForCrossbar(module, inputs, array));
+    // A partitioned program computes its split layers part by part; run
+    // exactly that (the weights of each partition are the ones written).
+    const imcc::ir::Module& executed = compiled.executed != nullptr ? *compiled.executed : module;
+    IMCC_ASSIGN_OR_RETURN(imcc::ir::Module quantised, imcc::crossbar::QuantizeForCrossbar(executed, inputs, array));
     IMCC_ASSIGN_OR_RETURN(std::vector<imcc::ir::HostTensor> reference, imcc::ir::Interpret(quantised, inputs));
     IMCC_ASSIGN_OR_RETURN(imcc::crossbar::FunctionalResult run,
                           imcc::crossbar::RunOnCrossbars(quantised, array, inputs));
