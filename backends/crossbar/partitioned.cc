@@ -69,16 +69,23 @@ absl::StatusOr<ir::Module> SplitLayer(const ir::Module& module, int node, int co
   const ir::Graph& g = module.graph();
   const ir::Node& n = g.node(node);
   const bool conv = n.op == ir::Op::kConv;
-  if (!(conv && n.GetInt("group") == 1) && !(n.op == ir::Op::kGemm && n.GetInt("trans_b") != 0 &&
-                                              n.GetInt("trans_a") == 0 && n.GetFloat("alpha") == 1.0 &&
-                                              n.GetFloat("beta") == 1.0)) {
+  const ir::Value& w = g.value(n.inputs[1]);
+  // MatMul's weight is [K, N]: outputs on its axis 1 and the result's last
+  // axis; conv's [Cout, Cin, k...] and gemm's (trans_b) [N, K] on axis 0 and
+  // the result's axis 1.
+  const bool matmul = n.op == ir::Op::kMatMul && w.type.rank() == 2;
+  const bool plain_gemm = n.op == ir::Op::kGemm && n.GetInt("trans_b") != 0 && n.GetInt("trans_a") == 0 &&
+                          n.GetFloat("alpha") == 1.0 && n.GetFloat("beta") == 1.0;
+  if (!(conv && n.GetInt("group") == 1) && !plain_gemm && !matmul) {
     return absl::UnimplementedError(absl::StrCat(
         "layer '", n.name,
-        "' alone needs more crossbars than the chip has and cannot be split (only group-1 convolutions and plain "
-        "gemms with trans_b split)"));
+        "' alone needs more crossbars than the chip has and cannot be split (only group-1 convolutions, plain "
+        "gemms with trans_b and matmuls with a 2-D weight split)"));
   }
-  const ir::Value& w = g.value(n.inputs[1]);
-  const int64_t outs = w.type.shape[0], ins = w.type.shape[1];
+  const int w_out_axis = matmul ? 1 : 0, w_red_axis = matmul ? 0 : 1;
+  const int x_red_axis = matmul ? g.value(n.inputs[0]).type.rank() - 1 : 1;
+  const int y_out_axis = matmul ? g.value(n.outputs[0]).type.rank() - 1 : 1;
+  const int64_t outs = w.type.shape[w_out_axis], ins = w.type.shape[w_red_axis];
   int64_t inner = 1;  // kernel elements per (out, in) pair
   for (int d = 2; d < w.type.rank(); ++d) inner *= w.type.shape[d];
   col_parts = static_cast<int>(std::min<int64_t>(col_parts, outs));
@@ -133,31 +140,35 @@ absl::StatusOr<ir::Module> SplitLayer(const ir::Module& module, int node, int co
         break;
       }
       ir::TensorType st = xt;
-      st.shape[1] = hi - lo;
+      st.shape[x_red_axis] = hi - lo;
       IMCC_ASSIGN_OR_RETURN(int idx, og.AddNode(ir::Op::kSlice, absl::StrCat(src.name, "#in", r), {x},
                                                 {og.UniqueName(absl::StrCat(g.value(src.inputs[0]).name, "#in", r))},
                                                 {st},
                                                 {{"starts", ir::Attribute(std::vector<int64_t>{lo})},
                                                  {"ends", ir::Attribute(std::vector<int64_t>{hi})},
-                                                 {"axes", ir::Attribute(std::vector<int64_t>{1})}}));
+                                                 {"axes", ir::Attribute(std::vector<int64_t>{x_red_axis})}}));
       xs.push_back(og.node(idx).outputs[0]);
     }
     std::vector<ir::ValueId> columns;
     for (int c = 0; c < col_parts; ++c) {
       const int64_t olo = outs * c / col_parts, ohi = outs * (c + 1) / col_parts;
       ir::TensorType pt = yt;
-      pt.shape[1] = ohi - olo;
+      pt.shape[y_out_axis] = ohi - olo;
       ir::ValueId acc = ir::kNoValue;
       for (int r = 0; r < row_parts; ++r) {
         const int64_t ilo = ins * r / row_parts, ihi = ins * (r + 1) / row_parts;
         ir::TensorType wt = w.type;
-        wt.shape[0] = ohi - olo;
-        wt.shape[1] = ihi - ilo;
+        wt.shape[w_out_axis] = ohi - olo;
+        wt.shape[w_red_axis] = ihi - ilo;
         std::shared_ptr<const ir::WeightData> wd;
         if (has_data) {
           std::string bytes;
-          for (int64_t o = olo; o < ohi; ++o) {
-            bytes += w.data->bytes.substr((o * ins + ilo) * inner * width, (ihi - ilo) * inner * width);
+          if (matmul) {
+            for (int64_t k = ilo; k < ihi; ++k) bytes += w.data->bytes.substr((k * outs + olo) * width, (ohi - olo) * width);
+          } else {
+            for (int64_t o = olo; o < ohi; ++o) {
+              bytes += w.data->bytes.substr((o * ins + ilo) * inner * width, (ihi - ilo) * inner * width);
+            }
           }
           wd = ir::MakeWeightData(std::move(bytes));
         }
@@ -200,7 +211,7 @@ absl::StatusOr<ir::Module> SplitLayer(const ir::Module& module, int node, int co
     } else {
       IMCC_ASSIGN_OR_RETURN(int cat, og.AddNode(ir::Op::kConcat, src.name + "#concat", columns,
                                                 {g.value(src.outputs[0]).name}, {yt},
-                                                {{"axis", ir::Attribute(int64_t{1})}}));
+                                                {{"axis", ir::Attribute(static_cast<int64_t>(y_out_axis))}}));
       map[src.outputs[0]] = og.node(cat).outputs[0];
     }
   }
@@ -249,7 +260,7 @@ absl::StatusOr<Compiled> CompileWithPartitions(const ir::Module& module, const h
       // Reduction axis: input channels (conv) or K (gemm), `inner` rows each.
       const ir::Node& n = module.graph().node(l.node);
       const ir::Shape& ws = module.graph().value(n.inputs[1]).type.shape;
-      const int64_t in_ch = ws.size() > 1 ? ws[1] : l.rows;
+      const int64_t in_ch = n.op == ir::Op::kMatMul ? ws[0] : (ws.size() > 1 ? ws[1] : l.rows);
       const int64_t inner = l.rows / in_ch;
       int64_t row_parts = 1, tiles_per_part = 0;
       for (;; ++row_parts) {

@@ -10,6 +10,7 @@
 #include "hwmodels/hardware.h"
 #include "ir/support/status_matchers.h"
 #include "ir/interpreter.h"
+#include "ir/parser.h"
 #include "ir/verifier.h"
 #include <cmath>
 
@@ -102,6 +103,33 @@ TEST(PartitionedTest, Vgg16PartitionsOnEveryCompassPreset) {
     IMCC_ASSERT_OK_AND_ASSIGN(hw::Report r, SimulateProgram(c, m, hwd));
     EXPECT_GT(r.latency_ns(), 0) << target;
   }
+}
+
+TEST(PartitionedTest, TransformersPartitionToo) {
+  // vit_b_16's MLP matmuls (768 x 3072) exceed compass-s and are split.
+  const ir::Module m = Model("vit_b_16");
+  const hw::HardwareDescription hwd = *hw::LoadTarget("compass-s");
+  IMCC_ASSERT_OK_AND_ASSIGN(Compiled c, CompileWithPartitions(m, hwd, {}, {"auto", "throughput"}));
+  EXPECT_GT(c.program.partitions(), 1);
+  IMCC_ASSERT_OK_AND_ASSIGN(hw::Report r, SimulateProgram(c, m, hwd));
+  EXPECT_GT(r.latency_ns(), 0);
+}
+
+TEST(PartitionedTest, SplitMatMulComputesTheSameResult) {
+  IMCC_ASSERT_OK_AND_ASSIGN(ir::Module m, ir::ParseModule(R"(module @m {
+  input %x : f32[2,3,4]
+  weight %w : f32[4,2] = dense<"0000803f000000400000404000008040000000410000c0400000e04000000041">
+  %y = nn.matmul(%x, %w) : f32[2,3,2] @mm
+  output %y
+})"));
+  IMCC_ASSERT_OK_AND_ASSIGN(ir::Module split, SplitLayer(m, 0, 2, 2));
+  EXPECT_THAT(ir::VerifyModule(split), IsOk());
+  const TensorType t = m.graph().value(m.graph().inputs()[0]).type;
+  std::vector<double> x(t.num_elements());
+  for (size_t i = 0; i < x.size(); ++i) x[i] = 0.5 * i - 3;
+  IMCC_ASSERT_OK_AND_ASSIGN(auto a, ir::Interpret(m, {ir::MakeHostTensor(t, x)}));
+  IMCC_ASSERT_OK_AND_ASSIGN(auto b, ir::Interpret(split, {ir::MakeHostTensor(t, x)}));
+  EXPECT_EQ(a[0].data, b[0].data);  // small integers: exact in any order
 }
 
 TEST(PartitionedTest, PartitionedProgramRunsFunctionally) {
