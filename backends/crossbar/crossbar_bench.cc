@@ -51,11 +51,13 @@ absl::StatusOr<ir::Module> Load(const std::string& name) {
   return m;
 }
 
-Outcome Run(const ir::Module& m, const std::string& target, const CompileOptions& o) {
+Outcome Run(const ir::Module& m, const std::string& target, const CompileOptions& o,
+            const std::string& partition = "none", int* partitions = nullptr) {
   Outcome out;
   absl::StatusOr<hw::HardwareDescription> hwd = hw::LoadTarget(target);
   const auto t0 = std::chrono::steady_clock::now();
-  absl::StatusOr<Compiled> c = Compile(m, *hwd, o);
+  absl::StatusOr<Compiled> c = CompileWithPartitions(m, *hwd, o, {partition, "throughput"});
+  if (c.ok() && partitions != nullptr) *partitions = std::max(1, c->program.partitions());
   if (!c.ok()) {
     out.error = std::string(c.status().message());
     return out;
@@ -135,7 +137,8 @@ int main() {
                   o.throughput, o.ok ? "" : o.error.c_str());
     }
   }
-  std::printf("\n== which shape-only models compile where (native granularity; L = latency, T = throughput)\n");
+  std::printf("\n== which shape-only models compile where (native granularity; L = latency, T = throughput;\n"
+              "   lower case: only with partitioning, --partition=auto)\n");
   const std::vector<std::string> targets = {"pimcomp-default", "isaac", "puma", "jia21", "jain21", "compass-l"};
   std::printf("%-14s", "model");
   for (const std::string& t : targets) std::printf(" %-16s", t.c_str());
@@ -150,14 +153,17 @@ int main() {
         CompileOptions opt;
         opt.schedule = sched;
         opt.batch = 4;
-        Outcome o = m.ok() ? Run(*m, t, opt) : Outcome{};
-        cell += o.ok ? (sched[0] == 'l' ? "L " : "T ") : (o.error.find("needs") != std::string::npos ? "- " : "E ");
+        int parts = 0;
+        Outcome o = m.ok() ? Run(*m, t, opt, "auto", &parts) : Outcome{};
+        const bool partitioned = parts > 1;
+        cell += o.ok ? (sched[0] == 'l' ? (partitioned ? "l " : "L ") : (partitioned ? "t " : "T "))
+                     : (o.error.find("needs") != std::string::npos ? "- " : "E ");
       }
       std::printf(" %-16s", cell.c_str());
     }
     std::printf("\n");
   }
-  std::printf("  (-: does not fit the chip; partitioning with weight replacement is issue 5)\n");
+  std::printf("  (-: does not fit; E: another error)\n");
   std::printf("\n== replication strategies, throughput schedule, batch 64\n");
   for (const char* target : {"pimcomp-default", "isaac"}) {
     absl::StatusOr<imcc::ir::Module> m = Load("resnet18");
