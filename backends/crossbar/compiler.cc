@@ -150,12 +150,8 @@ absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDes
       s.mvm = true;
       s.layer = it->second;
       s.tiling = TileLayer(s.layer, arr);
-      const int64_t wcols = hw::WeightColumnsPerArray(arr);
-      const int64_t tile_rows = s.tiling.groups_per_array > 1 ? s.tiling.groups_per_array * s.layer.rows
-                                                              : std::min<int64_t>(s.layer.rows, arr.rows());
-      const int64_t tile_cols = s.tiling.groups_per_array > 1 ? s.tiling.groups_per_array * s.layer.cols
-                                                              : std::min<int64_t>(s.layer.cols, wcols);
-      const hw::Cost c = hw::MvmCost(arr, tile_rows, tile_cols);
+      const ArrayTile tile = TileOnArray(s.layer, s.tiling, arr);
+      const hw::Cost c = hw::MvmCost(arr, tile.rows, tile.cols);
       s.mvm_ns = c.latency_ns;
       s.mvm_pj = c.energy_pj * s.tiling.arrays;
       // Partial sums of row tiles and bias are reduced on the vector unit.

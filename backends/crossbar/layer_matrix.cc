@@ -68,4 +68,9 @@ Tiling TileLayer(const MvmLayer& l, const hw::Array& a) {
   return t;
 }
 
+ArrayTile TileOnArray(const MvmLayer& l, const Tiling& t, const hw::Array& a) {
+  if (t.groups_per_array > 1) return {t.groups_per_array * l.rows, t.groups_per_array * l.cols};
+  return {std::min<int64_t>(l.rows, a.rows()), std::min<int64_t>(l.cols, hw::WeightColumnsPerArray(a))};
+}
+
 }  // namespace imcc::crossbar

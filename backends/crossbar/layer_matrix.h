@@ -48,6 +48,14 @@ struct Tiling {
 // the diagonal; otherwise every group is tiled separately.
 Tiling TileLayer(const MvmLayer& layer, const hw::Array& array);
 
+// The weight block one array of `tiling` holds: block-diagonal groups, or
+// a row x column tile of one group (the largest, for timing).
+struct ArrayTile {
+  int64_t rows = 0;
+  int64_t cols = 0;  // logical weight columns
+};
+ArrayTile TileOnArray(const MvmLayer& layer, const Tiling& tiling, const hw::Array& array);
+
 }  // namespace imcc::crossbar
 
 #endif  // IMCC_BACKENDS_CROSSBAR_LAYER_MATRIX_H_

@@ -46,10 +46,8 @@ absl::StatusOr<std::unique_ptr<PartitionModel>> MakePartitionModel(const ir::Mod
   for (size_t u = 0; u < layers.size(); ++u) {
     const MvmLayer& l = layers[u];
     const Tiling t = TileLayer(l, arr);
-    const int64_t wcols = hw::WeightColumnsPerArray(arr);
-    const int64_t tile_rows = t.groups_per_array > 1 ? t.groups_per_array * l.rows : std::min<int64_t>(l.rows, arr.rows());
-    const int64_t tile_cols = t.groups_per_array > 1 ? t.groups_per_array * l.cols : std::min<int64_t>(l.cols, wcols);
-    const hw::Cost c = hw::MvmCost(arr, tile_rows, tile_cols);
+    const ArrayTile tile = TileOnArray(l, t, arr);
+    const hw::Cost c = hw::MvmCost(arr, tile.rows, tile.cols);
     const int64_t parts = t.arrays <= budget ? 1 : (t.arrays + budget - 1) / budget;
     first_unit[u] = static_cast<int>(split.size());
     for (int64_t k = 0; k < parts; ++k) {
@@ -59,7 +57,7 @@ absl::StatusOr<std::unique_ptr<PartitionModel>> MakePartitionModel(const ir::Mod
                     chip.core().arrays()};
       unit.mvm_pj = c.energy_pj * arrays;
       unit.weight_bytes = static_cast<double>(l.rows) * l.cols * l.groups * arr.weight_bits() / 8.0 / parts;
-      unit.rows_per_array = tile_rows;
+      unit.rows_per_array = tile.rows;
       split.push_back(unit);
       layer_of_unit.push_back(static_cast<int>(u));
       model->names.push_back(unit.stage.name);

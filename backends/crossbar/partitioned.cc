@@ -13,6 +13,59 @@
 
 namespace imcc::crossbar {
 
+namespace {
+
+// Copies values and nodes of `from` into `to`: weights keep their
+// (shared) payload, any other value read before it is defined becomes a
+// graph input of the same name, nodes keep names, ops and attributes.
+class GraphCopier {
+ public:
+  GraphCopier(const ir::Graph& from, ir::Graph& to) : from_(from), to_(to) {}
+
+  absl::StatusOr<ir::ValueId> Value(ir::ValueId id) {
+    auto it = map_.find(id);
+    if (it != map_.end()) return it->second;
+    const ir::Value& v = from_.value(id);
+    ir::ValueId nid;
+    if (v.kind == ir::ValueKind::kWeight) {
+      IMCC_ASSIGN_OR_RETURN(nid, to_.AddWeight(v.name, v.type, v.data));
+    } else {
+      IMCC_ASSIGN_OR_RETURN(nid, to_.AddInput(v.name, v.type));
+    }
+    map_[id] = nid;
+    return nid;
+  }
+
+  absl::Status Node(int index) {
+    const ir::Node& n = from_.node(index);
+    std::vector<ir::ValueId> ins;
+    for (ir::ValueId in : n.inputs) {
+      IMCC_ASSIGN_OR_RETURN(ir::ValueId nid, Value(in));
+      ins.push_back(nid);
+    }
+    std::vector<std::string> names;
+    std::vector<ir::TensorType> types;
+    for (ir::ValueId out : n.outputs) {
+      names.push_back(from_.value(out).name);
+      types.push_back(from_.value(out).type);
+    }
+    IMCC_ASSIGN_OR_RETURN(int idx, to_.AddNode(n.op, n.name, std::move(ins), names, types, n.attrs));
+    for (size_t k = 0; k < n.outputs.size(); ++k) map_[n.outputs[k]] = to_.node(idx).outputs[k];
+    return absl::OkStatus();
+  }
+
+  // Records that `from`'s value `id` is `to`'s value `nid`.
+  void Bind(ir::ValueId id, ir::ValueId nid) { map_[id] = nid; }
+  ir::ValueId Mapped(ir::ValueId id) const { return map_.at(id); }
+
+ private:
+  const ir::Graph& from_;
+  ir::Graph& to_;
+  std::map<ir::ValueId, ir::ValueId> map_;
+};
+
+}  // namespace
+
 absl::StatusOr<ir::Module> ExtractSubModule(const ir::Module& m, const std::vector<int>& nodes,
                                             const std::string& name) {
   const ir::Graph& g = m.graph();
@@ -20,36 +73,8 @@ absl::StatusOr<ir::Module> ExtractSubModule(const ir::Module& m, const std::vect
   ir::Graph& sg = sub.graph();
   std::vector<bool> inside(g.num_nodes(), false);
   for (int i : nodes) inside[i] = true;
-  std::map<ir::ValueId, ir::ValueId> map;
-  auto value = [&](ir::ValueId id) -> absl::StatusOr<ir::ValueId> {
-    auto it = map.find(id);
-    if (it != map.end()) return it->second;
-    const ir::Value& v = g.value(id);
-    ir::ValueId nid;
-    if (v.kind == ir::ValueKind::kWeight) {
-      IMCC_ASSIGN_OR_RETURN(nid, sg.AddWeight(v.name, v.type, v.data));
-    } else {
-      IMCC_ASSIGN_OR_RETURN(nid, sg.AddInput(v.name, v.type));
-    }
-    map[id] = nid;
-    return nid;
-  };
-  for (int i : nodes) {
-    const ir::Node& n = g.node(i);
-    std::vector<ir::ValueId> ins;
-    for (ir::ValueId in : n.inputs) {
-      IMCC_ASSIGN_OR_RETURN(ir::ValueId nid, value(in));
-      ins.push_back(nid);
-    }
-    std::vector<std::string> names;
-    std::vector<ir::TensorType> types;
-    for (ir::ValueId out : n.outputs) {
-      names.push_back(g.value(out).name);
-      types.push_back(g.value(out).type);
-    }
-    IMCC_ASSIGN_OR_RETURN(int idx, sg.AddNode(n.op, n.name, std::move(ins), names, types, n.attrs));
-    for (size_t k = 0; k < n.outputs.size(); ++k) map[n.outputs[k]] = sg.node(idx).outputs[k];
-  }
+  GraphCopier copy(g, sg);
+  for (int i : nodes) IMCC_RETURN_IF_ERROR(copy.Node(i));
   // Outputs: produced inside, read outside or by the graph.
   std::vector<bool> read_outside(g.num_values(), false);
   for (int i = 0; i < g.num_nodes(); ++i) {
@@ -59,7 +84,7 @@ absl::StatusOr<ir::Module> ExtractSubModule(const ir::Module& m, const std::vect
   for (ir::ValueId out : g.outputs()) read_outside[out] = true;
   for (int i : nodes) {
     for (ir::ValueId out : g.node(i).outputs) {
-      if (read_outside[out]) sg.AddOutput(map[out]);
+      if (read_outside[out]) sg.AddOutput(copy.Mapped(out));
     }
   }
   return sub;
@@ -95,40 +120,15 @@ absl::StatusOr<ir::Module> SplitLayer(const ir::Module& module, int node, int co
   ir::Module out(module.name());
   out.mutable_metadata() = module.metadata();
   ir::Graph& og = out.graph();
-  std::map<ir::ValueId, ir::ValueId> map;
-  auto copy_value = [&](ir::ValueId id) -> absl::StatusOr<ir::ValueId> {
-    auto it = map.find(id);
-    if (it != map.end()) return it->second;
-    const ir::Value& v = g.value(id);
-    ir::ValueId nid;
-    if (v.kind == ir::ValueKind::kWeight) {
-      IMCC_ASSIGN_OR_RETURN(nid, og.AddWeight(v.name, v.type, v.data));
-    } else {
-      IMCC_ASSIGN_OR_RETURN(nid, og.AddInput(v.name, v.type));
-    }
-    map[id] = nid;
-    return nid;
-  };
-  for (ir::ValueId in : g.inputs()) IMCC_RETURN_IF_ERROR(copy_value(in).status());
+  GraphCopier copy(g, og);
+  for (ir::ValueId in : g.inputs()) IMCC_RETURN_IF_ERROR(copy.Value(in).status());
   for (int i = 0; i < g.num_nodes(); ++i) {
     const ir::Node& src = g.node(i);
     if (i != node) {
-      std::vector<ir::ValueId> in_ids;
-      for (ir::ValueId in : src.inputs) {
-        IMCC_ASSIGN_OR_RETURN(ir::ValueId nid, copy_value(in));
-        in_ids.push_back(nid);
-      }
-      std::vector<std::string> names;
-      std::vector<ir::TensorType> types;
-      for (ir::ValueId o : src.outputs) {
-        names.push_back(g.value(o).name);
-        types.push_back(g.value(o).type);
-      }
-      IMCC_ASSIGN_OR_RETURN(int idx, og.AddNode(src.op, src.name, std::move(in_ids), names, types, src.attrs));
-      for (size_t k = 0; k < src.outputs.size(); ++k) map[src.outputs[k]] = og.node(idx).outputs[k];
+      IMCC_RETURN_IF_ERROR(copy.Node(i));
       continue;
     }
-    IMCC_ASSIGN_OR_RETURN(ir::ValueId x, copy_value(src.inputs[0]));
+    IMCC_ASSIGN_OR_RETURN(ir::ValueId x, copy.Value(src.inputs[0]));
     const ir::TensorType& xt = g.value(src.inputs[0]).type;
     const ir::TensorType& yt = g.value(src.outputs[0]).type;
     // Input slices along the reduction axis (channels / K), one per row part.
@@ -207,15 +207,15 @@ absl::StatusOr<ir::Module> SplitLayer(const ir::Module& module, int node, int co
     if (columns.size() == 1) {
       IMCC_ASSIGN_OR_RETURN(int id, og.AddNode(ir::Op::kIdentity, src.name + "#out", columns,
                                                {g.value(src.outputs[0]).name}, {yt}));
-      map[src.outputs[0]] = og.node(id).outputs[0];
+      copy.Bind(src.outputs[0], og.node(id).outputs[0]);
     } else {
       IMCC_ASSIGN_OR_RETURN(int cat, og.AddNode(ir::Op::kConcat, src.name + "#concat", columns,
                                                 {g.value(src.outputs[0]).name}, {yt},
                                                 {{"axis", ir::Attribute(static_cast<int64_t>(y_out_axis))}}));
-      map[src.outputs[0]] = og.node(cat).outputs[0];
+      copy.Bind(src.outputs[0], og.node(cat).outputs[0]);
     }
   }
-  for (ir::ValueId o : g.outputs()) og.AddOutput(map.at(o));
+  for (ir::ValueId o : g.outputs()) og.AddOutput(copy.Mapped(o));
   og.EraseNodesAndCompact({});  // drops the original, now unread weights
   return out;
 }
