@@ -88,6 +88,7 @@ struct Stage {
   int64_t replicas = 1;
   double mvm_ns = 0, mvm_pj = 0;
   std::vector<int> cores;      // home core per replica
+  std::vector<std::vector<int>> spans;  // per replica: every core its arrays are on
   int64_t chunks = 1;
   double vec_elements = 0;     // per sample (vector stages and partial sums)
   double out_bytes = 0;        // per sample
@@ -164,8 +165,8 @@ absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDes
                                static_cast<int64_t>(s.vec_elements / s.layer.mvms))
                     .latency_ns
               : 0.0;
-      costs.push_back({n.name, s.tiling.arrays, s.layer.mvms, s.mvm_ns, reduce_ns * s.layer.mvms,
-                       arrays_per_core});
+      costs.push_back({n.name, s.tiling.arrays, s.layer.mvms, s.mvm_ns, 0.0, arrays_per_core,
+                       reduce_ns * s.layer.mvms});
       mvm_stage_ids.push_back(i);
     } else {
       s.vec_elements = static_cast<double>(out.num_elements()) * VectorWorkPerElement(n, g);
@@ -186,14 +187,23 @@ absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDes
               .latency_ns;
     }
   }
-  IMCC_ASSIGN_OR_RETURN(Replication rep, Replicate(costs, budget, opt.replication));
+  // CIM-MLC's multi-tier mapping: layers own whole cores (so no two share
+  // a vector unit, and spare crossbars in a layer's cores take replicas)
+  // whenever one copy of every layer fits that way; otherwise replicas are
+  // packed crossbar by crossbar.
+  int64_t owned_cores = 0;
+  for (const StageCost& c : costs) owned_cores += Footprint(c, 1, arrays_per_core) / arrays_per_core;
+  const bool own_cores = owned_cores <= cores;
+  IMCC_ASSIGN_OR_RETURN(Replication rep,
+                        Replicate(costs, budget, opt.replication, own_cores ? arrays_per_core : 0));
   for (size_t k = 0; k < mvm_stage_ids.size(); ++k) stages[mvm_stage_ids[k]].replicas = rep.replicas[k];
 
   // Placement: replicas' arrays laid contiguously along a core order; the
   // serpentine order keeps consecutive layers on neighbouring cores. Both
   // it and row-major are costed by bytes x hops between stages; the lower
   // wins.
-  auto place = [&](bool serpentine, std::vector<std::vector<int>>* homes) {
+  auto place = [&](bool serpentine, std::vector<std::vector<int>>* homes,
+                   std::vector<std::vector<std::vector<int>>>* spans) {
     std::vector<int> order;
     for (uint32_t y = 0; y < chip.cores_y(); ++y) {
       for (uint32_t x = 0; x < chip.cores_x(); ++x) {
@@ -202,23 +212,30 @@ absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDes
       }
     }
     homes->assign(stages.size(), {});
+    spans->assign(stages.size(), {});
     int64_t cursor = 0;
+    auto core_at = [&](int64_t array) { return order[std::min<int64_t>(array / arrays_per_core, cores - 1)]; };
     for (int id : mvm_stage_ids) {
+      if (own_cores) cursor = CeilDiv(cursor, arrays_per_core) * arrays_per_core;
       for (int64_t r = 0; r < stages[id].replicas; ++r) {
-        (*homes)[id].push_back(order[std::min<int64_t>(cursor / arrays_per_core, cores - 1)]);
+        (*homes)[id].push_back(core_at(cursor));
+        std::vector<int> span;
+        const int64_t last = cursor + std::max<int64_t>(1, stages[id].tiling.arrays) - 1;
+        for (int64_t a = cursor / arrays_per_core * arrays_per_core; a <= last; a += arrays_per_core) {
+          span.push_back(core_at(a));
+        }
+        (*spans)[id].push_back(std::move(span));
         cursor += stages[id].tiling.arrays;
       }
     }
     // Vector stages run on the vector units of the cores that hold their
-    // first producer (every replica's core, so the work spreads with it).
+    // first producer: one entry per replica (a core appears once per
+    // replica it holds), as each replica post-processes its own outputs.
     for (size_t i = 0; i < stages.size(); ++i) {
       if (stages[i].mvm) continue;
       std::vector<int> home = {order[0]};
       if (!stages[i].producers.empty() && !(*homes)[stages[i].producers[0]].empty()) {
-        home.clear();
-        for (int c : (*homes)[stages[i].producers[0]]) {
-          if (std::find(home.begin(), home.end(), c) == home.end()) home.push_back(c);
-        }
+        home = (*homes)[stages[i].producers[0]];
       }
       (*homes)[i] = home;
     }
@@ -231,11 +248,15 @@ absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDes
     return byte_hops;
   };
   std::vector<std::vector<int>> homes_rm, homes_sp;
-  const double cost_rm = place(false, &homes_rm);
-  const double cost_sp = place(true, &homes_sp);
+  std::vector<std::vector<std::vector<int>>> spans_rm, spans_sp;
+  const double cost_rm = place(false, &homes_rm, &spans_rm);
+  const double cost_sp = place(true, &homes_sp, &spans_sp);
   const bool serp = cost_sp <= cost_rm;
   const std::vector<std::vector<int>>& homes = serp ? homes_sp : homes_rm;
-  for (size_t i = 0; i < stages.size(); ++i) stages[i].cores = homes[i];
+  for (size_t i = 0; i < stages.size(); ++i) {
+    stages[i].cores = homes[i];
+    stages[i].spans = serp ? spans_sp[i] : spans_rm[i];
+  }
 
   Compiled out;
   Program& prog = out.program;
@@ -247,8 +268,10 @@ absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDes
   prog.set_batch(batch);
   prog.set_crossbars_used(rep.arrays_used);
   prog.set_crossbars_total(budget);
-  prog.set_placement(serp ? "serpentine" : "row-major");
+  prog.set_placement(absl::StrCat(serp ? "serpentine" : "row-major", own_cores ? ", layers own cores" : ", packed"));
   prog.set_noc_byte_hops(serp ? cost_sp : cost_rm);
+  prog.set_modelled_bottleneck_ns(rep.bottleneck_ns);
+  prog.set_bottleneck_stage(rep.bottleneck_stage);
 
   // Resources.
   Simulation& sim = out.simulation;
@@ -382,16 +405,21 @@ absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDes
             // Partial sums are reduced on the vector unit of the core that
             // holds the replica (each part's share on its own core), then
             // joined.
+            // A replica wider than a core reduces its partial sums on
+            // every core it spans (each core its own row tiles').
             std::vector<int> reduced;
             for (size_t k = 0; k < mvm_tasks.size(); ++k) {
               const int64_t r = throughput ? static_cast<int64_t>(k) : c % s.replicas;
-              const double elems = s.vec_elements / chunks / mvm_tasks.size();
+              const std::vector<int>& span = s.spans[r];
+              const double elems = s.vec_elements / chunks / mvm_tasks.size() / span.size();
               const hw::Cost v = hw::VectorCost(vu, chip.clock_mhz(), static_cast<int64_t>(elems));
-              const int t = sim.AddTask(vec_res[s.cores[r]], v.latency_ns, v.energy_pj, group[i]);
-              add_instr(t, OPCODE_VEC, s.cores[r], static_cast<int>(i), static_cast<int>(r),
-                        static_cast<int64_t>(elems), 0, -1, static_cast<int>(throughput ? b : c),
-                        {mvm_tasks[k]}, "partial-sum reduction");
-              reduced.push_back(t);
+              for (int core : span) {
+                const int t = sim.AddTask(vec_res[core], v.latency_ns, v.energy_pj, group[i]);
+                add_instr(t, OPCODE_VEC, core, static_cast<int>(i), static_cast<int>(r),
+                          static_cast<int64_t>(elems), 0, -1, static_cast<int>(throughput ? b : c),
+                          {mvm_tasks[k]}, "partial-sum reduction");
+                reduced.push_back(t);
+              }
             }
             last = reduced.back();
             if (reduced.size() > 1) {
@@ -402,14 +430,22 @@ absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDes
             }
           }
         } else {
-          // Latency mode: chunk c on core c mod |cores|; throughput mode:
-          // the sample's elements split over all of the stage's cores.
+          // Latency mode: chunk c on the core of replica c mod r; throughput
+          // mode: the sample's elements split over the stage's cores in
+          // proportion to the replicas each holds.
           const int64_t ncores = static_cast<int64_t>(s.cores.size());
-          const int64_t parts = throughput ? ncores : 1;
+          std::vector<std::pair<int, int64_t>> shares;  // core, replicas on it
+          if (throughput) {
+            for (int core : s.cores) {
+              if (!shares.empty() && shares.back().first == core) ++shares.back().second;
+              else shares.push_back({core, 1});
+            }
+          } else {
+            shares.push_back({s.cores[c % ncores], ncores});
+          }
           std::vector<int> parts_done;
-          for (int64_t k = 0; k < parts; ++k) {
-            const int core = s.cores[throughput ? k : c % ncores];
-            const double elems = s.vec_elements / chunks / parts;
+          for (const auto& [core, count] : shares) {
+            const double elems = s.vec_elements / chunks * count / ncores;
             const hw::Cost v = hw::VectorCost(vu, chip.clock_mhz(), static_cast<int64_t>(elems));
             const int t = sim.AddTask(vec_res[core], v.latency_ns, v.energy_pj, group[i]);
             add_instr(t, OPCODE_VEC, core, static_cast<int>(i), 0, static_cast<int64_t>(elems), 0, -1,
@@ -519,6 +555,7 @@ absl::StatusOr<hw::Report> SimulateProgram(const Compiled& c, const ir::Module& 
   metric("noc_bytes", noc_bytes);
   metric("dram_bytes", dram_bytes);
   metric("noc_byte_hops", p.noc_byte_hops());
+  metric("modelled_bottleneck_ns", p.modelled_bottleneck_ns());
   metric("partitions", std::max(1, p.partitions()));
   metric("weight_write_bytes", p.weight_write_bytes());
   metric("weight_replacement_ns", p.weight_replacement_ns());

@@ -98,7 +98,13 @@ absl::StatusOr<std::unique_ptr<PartitionModel>> MakePartitionModel(const ir::Mod
     }
     c.fits = arrays <= budget;
     if (!c.fits) return c;
-    absl::StatusOr<Replication> rep = Replicate(stages, budget, ReplicationStrategy::kOptimal);
+    // As the compiler maps a segment: layers own whole cores when one copy
+    // of each fits that way, else replicas are packed.
+    const int64_t per_core = stages.empty() ? 0 : stages[0].arrays_per_core;
+    int64_t owned = 0;
+    for (const StageCost& s : stages) owned += Footprint(s, 1, per_core);
+    absl::StatusOr<Replication> rep =
+        Replicate(stages, budget, ReplicationStrategy::kOptimal, owned <= budget ? per_core : 0);
     if (!rep.ok()) {
       c.fits = false;
       return c;

@@ -4,10 +4,26 @@
 // MVM time of c_l and v_l ns of vector work per sample attached to it (its
 // partial sums and the element-wise ops after it, which run on the vector
 // units of the cores holding its replicas) takes, with r replicas,
-//   stage_l(r) = max(ceil(m_l / r) * c_l, v_l / cores_l(r)),
-//   cores_l(r) = min(r, ceil(r * a_l / arrays_per_core)),
-// the pipeline's bottleneck is max_l stage_l and a sample's latency through
+//   stage_l(r) = max(ceil(m_l / r) * c_l, (v_l + p_l / span_l) * busiest_l(r) / r),
+//   busiest_l(r) = min(r, ceil(arrays_per_core / a_l))  (1 if a_l > arrays_per_core),
+//   span_l = ceil(a_l / arrays_per_core), the cores one replica spans,
+// with p_l the partial-sum reduction work, spread over the spanned cores,
+// the replicas on the fullest core of the layer's contiguous run (each
+// replica post-processes its own outputs on its core's vector unit); the
+// pipeline's bottleneck is max_l stage_l and a sample's latency through
 // the stages is their sum.
+//
+// Two ways to count the budget (CIM-MLC's multi-tier mapping):
+//   packed      (core_arrays = 0) replicas of all layers packed end to end,
+//               a layer costs r * a_l crossbars; layers may share a core
+//               (and its vector unit, which the formula above ignores).
+//   core-owning (core_arrays = arrays per core) every layer owns whole
+//               cores: it costs ceil(r * a_l / core_arrays) cores, and once
+//               cores are allocated the spare crossbars in them take more
+//               replicas ("crossbar-level duplication inside allocated
+//               cores"). The formula is then exact for the vector units,
+//               which no two layers share. The compiler uses this mode
+//               whenever one copy of every layer fits it.
 //
 // Strategies (all deterministic):
 //   none     r = 1 everywhere.
@@ -47,11 +63,15 @@ struct StageCost {
   double mvm_ns = 0;      // one MVM on one replica
   double vector_ns = 0;   // attached vector work per sample, on one core
   int64_t arrays_per_core = 0;  // 0: the vector term never spreads
+  // Partial-sum reduction per sample. A replica wider than a core reduces
+  // its row tiles' partial sums on every core it spans.
+  double reduce_ns = 0;
 };
 
 struct Replication {
   std::vector<int64_t> replicas;
-  int64_t arrays_used = 0;
+  int64_t arrays_used = 0;  // crossbars holding weights
+  int64_t footprint = 0;    // crossbars allocated (whole cores when layers own cores)
   double bottleneck_ns = 0;  // max stage time
   double latency_ns = 0;     // sum of stage times
   std::string bottleneck_stage;
@@ -60,13 +80,20 @@ struct Replication {
 // Stage time of `s` with `r` replicas.
 double StageTime(const StageCost& s, int64_t r);
 
-// Evaluates given replica counts.
-Replication Evaluate(const std::vector<StageCost>& stages, std::vector<int64_t> replicas);
+// Crossbars that `r` replicas of `s` take: r * arrays, rounded up to whole
+// cores of `core_arrays` when core_arrays > 0.
+int64_t Footprint(const StageCost& s, int64_t r, int64_t core_arrays);
 
-// ResourceExhausted ("needs N crossbars, the chip has M") when even one
-// replica of every layer does not fit `budget`.
+// Evaluates given replica counts.
+Replication Evaluate(const std::vector<StageCost>& stages, std::vector<int64_t> replicas,
+                     int64_t core_arrays = 0);
+
+// Replica counts for `strategy` within `budget` crossbars; layers own
+// whole cores of `core_arrays` crossbars when it is > 0 (see above).
+// ResourceExhausted ("needs N crossbars, the chip has M", or whole cores)
+// when even one replica of every layer does not fit `budget`.
 absl::StatusOr<Replication> Replicate(const std::vector<StageCost>& stages, int64_t budget,
-                                      ReplicationStrategy strategy);
+                                      ReplicationStrategy strategy, int64_t core_arrays = 0);
 
 }  // namespace imcc::crossbar
 

@@ -49,12 +49,59 @@ TEST(ReplicationTest, DpMinimisesTheBottleneckThenTheSum) {
 }
 
 TEST(ReplicationTest, VectorWorkSpreadsOverTheReplicasCores) {
-  // 1 array per replica, 4 arrays per core: the attached 100 ns of vector
-  // work halves when the replicas reach a second core (r = 5).
+  // 1 array per replica, 4 arrays per core: each replica post-processes
+  // its own share on its core, so the first core does 4 shares of r.
   const StageCost s{"v", 1, 1000, 0.1, 100.0, 4};
   EXPECT_DOUBLE_EQ(StageTime(s, 1), 100.0);
   EXPECT_DOUBLE_EQ(StageTime(s, 4), 100.0);
-  EXPECT_DOUBLE_EQ(StageTime(s, 5), 50.0);
+  EXPECT_DOUBLE_EQ(StageTime(s, 5), 80.0);
+  EXPECT_DOUBLE_EQ(StageTime(s, 8), 50.0);
+}
+
+TEST(ReplicationTest, FootprintRoundsToWholeCoresWhenLayersOwnCores) {
+  const StageCost s{"b", 3, 10, 1.0};
+  EXPECT_EQ(Footprint(s, 1, 0), 3);
+  EXPECT_EQ(Footprint(s, 3, 0), 9);
+  EXPECT_EQ(Footprint(s, 1, 4), 4);
+  EXPECT_EQ(Footprint(s, 3, 4), 12);
+}
+
+TEST(ReplicationTest, LayersOwningCoresDuplicateIntoTheirSpareCrossbars) {
+  // 4 arrays per core, 3 cores. A (1 array) and B (2 arrays) each own a
+  // core; with no more cores to give, the spare crossbars of each core
+  // take replicas: A x4, B x2.
+  for (ReplicationStrategy st :
+       {ReplicationStrategy::kBalance, ReplicationStrategy::kDp, ReplicationStrategy::kOptimal}) {
+    IMCC_ASSERT_OK_AND_ASSIGN(Replication r, Replicate(Small(), 8, st, 4));
+    EXPECT_THAT(r.replicas, ElementsAre(4, 2)) << StrategyName(st);
+    EXPECT_EQ(r.footprint, 8) << StrategyName(st);
+    EXPECT_EQ(r.arrays_used, 8) << StrategyName(st);
+  }
+  // none keeps one copy in each owned core.
+  IMCC_ASSERT_OK_AND_ASSIGN(Replication none, Replicate(Small(), 8, ReplicationStrategy::kNone, 4));
+  EXPECT_THAT(none.replicas, ElementsAre(1, 1));
+  EXPECT_EQ(none.footprint, 8);
+  EXPECT_EQ(none.arrays_used, 3);
+}
+
+TEST(ReplicationTest, OptimalGivesTheThirdCoreToTheBottleneck) {
+  // 12 crossbars = 3 cores of 4: A x4 (2 ns) and B x2 (2 ns) on one core
+  // each; the third core goes to either, the bottleneck stays 2 ns, and
+  // the extra core must not raise anything.
+  IMCC_ASSERT_OK_AND_ASSIGN(Replication r, Replicate(Small(), 12, ReplicationStrategy::kOptimal, 4));
+  EXPECT_DOUBLE_EQ(r.bottleneck_ns, 2);
+  EXPECT_LE(r.footprint, 12);
+  const std::vector<StageCost> heavy = {{"a", 1, 8, 1.0}, {"b", 2, 16, 1.0}};
+  IMCC_ASSERT_OK_AND_ASSIGN(Replication h, Replicate(heavy, 12, ReplicationStrategy::kOptimal, 4));
+  EXPECT_THAT(h.replicas, ElementsAre(4, 4));  // B takes two cores
+  EXPECT_DOUBLE_EQ(h.bottleneck_ns, 4);
+}
+
+TEST(ReplicationTest, TooFewCoresForOneLayerEachIsResourceExhausted) {
+  EXPECT_THAT(Replicate(Small(), 4, ReplicationStrategy::kBalance, 4),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       HasSubstr("needs 2 whole cores for one copy of its weights with one layer per core, "
+                                 "the chip has 1")));
 }
 
 TEST(ReplicationTest, OptimalMinimisesTheBottleneck) {
@@ -106,6 +153,33 @@ TEST(ReplicationTest, OptimalIsNeverWorseOnResnet18) {
   EXPECT_LE(opt.bottleneck_ns, dp.bottleneck_ns);   // optimal is exact
   EXPECT_LE(dp.bottleneck_ns, bottleneck[1]);       // dp <= balance
   EXPECT_LE(dp.arrays_used, budget);
+}
+
+TEST(ReplicationTest, OrderingHoldsWhenLayersOwnCores) {
+  IMCC_ASSERT_OK_AND_ASSIGN(
+      ir::Module m, frontends::ImportOnnxFile(std::string(std::getenv("TEST_SRCDIR")) +
+                                              "/imcc/testdata/models/resnet18.onnx"));
+  const hw::HardwareDescription hw = *hw::LoadTarget("isaac");
+  const hw::Array& a = hw.chip().core().array();
+  const int64_t per_core = hw.chip().core().arrays();
+  std::vector<StageCost> stages;
+  for (const MvmLayer& l : ExtractMvmLayers(m)) {
+    const Tiling t = TileLayer(l, a);
+    // Some vector work per layer, so the core term matters too.
+    stages.push_back({l.name, t.arrays, l.mvms, hw::MvmCost(a, std::min<int64_t>(l.rows, a.rows()), 1).latency_ns,
+                      static_cast<double>(l.mvms) * 50.0, per_core});
+  }
+  const int64_t budget = hw.chip().cores_x() * hw.chip().cores_y() * per_core;
+  std::vector<double> b;
+  for (ReplicationStrategy s : {ReplicationStrategy::kOptimal, ReplicationStrategy::kDp,
+                                ReplicationStrategy::kBalance, ReplicationStrategy::kNone}) {
+    IMCC_ASSERT_OK_AND_ASSIGN(Replication r, Replicate(stages, budget, s, per_core));
+    EXPECT_LE(r.footprint, budget) << StrategyName(s);
+    b.push_back(r.bottleneck_ns);
+  }
+  EXPECT_LE(b[0], b[1]);  // optimal <= dp
+  EXPECT_LE(b[1], b[2]);  // dp <= balance
+  EXPECT_LT(b[2], b[3]);  // balance < none
 }
 
 }  // namespace
