@@ -3,6 +3,7 @@
 #include "ir/support/status_macros.h"
 #include "passes/graph/canonicalize.h"
 #include "passes/graph/dce.h"
+#include "passes/graph/fill_weights.h"
 #include "passes/graph/fold_batch_norm.h"
 #include "passes/graph/forbid_ops.h"
 
@@ -42,6 +43,17 @@ absl::Status RegisterGraphPasses(PassRegistry& r) {
   forbid.options = {{"ops", OptionSpec::Type::kString, "", "comma-separated ops.def names", {}}};
   forbid.factory = [](const PassOptions& o) { return CreateForbidOpsPass(o.GetString("ops")); };
   IMCC_RETURN_IF_ERROR(r.RegisterPass(std::move(forbid)));
+  PassInfo fill;
+  fill.name = "fill-weights";
+  fill.summary =
+      "give shape-only weights seeded synthetic values (Kaiming-uniform), so weight-stripped models "
+      "run functionally";
+  fill.provider = "graph";
+  fill.options = {{"seed", OptionSpec::Type::kInt, "1", "generator seed; the same seed gives the same weights", {}}};
+  fill.factory = [](const PassOptions& o) -> absl::StatusOr<std::unique_ptr<Pass>> {
+    return CreateFillWeightsPass(static_cast<uint64_t>(o.GetInt("seed")));
+  };
+  IMCC_RETURN_IF_ERROR(r.RegisterPass(std::move(fill)));
   // The extension points mark where backends insert their passes (DESIGN.md
   // data flow); until a backend registers, they expand to nothing.
   IMCC_RETURN_IF_ERROR(r.RegisterPipeline(
