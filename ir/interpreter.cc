@@ -367,6 +367,46 @@ absl::Status Runner::Conv(const Node& n) {
   if (n.inputs.size() == 3) bias = Real(In(n, 2));
   std::vector<double> y(NumElements(ys), 0.0);
   const std::vector<int64_t> yst = Strides(ys);
+  if (sp == 2) {
+    // 2-D: the same sums in the same order per output element (input
+    // channel, then kernel row, then kernel column; padding skipped), with
+    // whole output rows at a time so the inner loop is contiguous.
+    const int64_t H = xs[2], W = xs[3], OH = ys[2], OW = ys[3], KH = ws[2], KW = ws[3];
+    std::vector<double> plane(OH * OW);
+    for (int64_t b = 0; b < ys[0]; ++b) {
+      for (int64_t oc = 0; oc < cout; ++oc) {
+        const int64_t gidx = oc / cout_g;
+        const double post = PostScale(x, w, oc);
+        std::fill(plane.begin(), plane.end(), 0.0);
+        for (int64_t ic = 0; ic < cin_g; ++ic) {
+          const double* xp = &x.values[b * xst[0] + (gidx * cin_g + ic) * xst[1]];
+          for (int64_t ky = 0; ky < KH; ++ky) {
+            for (int64_t kx = 0; kx < KW; ++kx) {
+              const double wv = w.values[oc * wst[0] + ic * wst[1] + ky * wst[2] + kx * wst[3]];
+              const int64_t off = kx * dil[1] - pads[1];
+              // ox with 0 <= ox * stride + off < W.
+              int64_t ox0 = off >= 0 ? 0 : (-off + strides[1] - 1) / strides[1];
+              int64_t ox1 = W - off <= 0 ? 0 : std::min<int64_t>(OW, (W - off + strides[1] - 1) / strides[1]);
+              if (ox0 >= ox1) continue;
+              for (int64_t oy = 0; oy < OH; ++oy) {
+                const int64_t iy = oy * strides[0] - pads[0] + ky * dil[0];
+                if (iy < 0 || iy >= H) continue;
+                const double* xr = xp + iy * W + off;
+                double* pr = &plane[oy * OW];
+                const int64_t s1 = strides[1];
+                for (int64_t ox = ox0; ox < ox1; ++ox) pr[ox] += xr[ox * s1] * wv;
+              }
+            }
+          }
+        }
+        double* yp = &y[b * yst[0] + oc * yst[1]];
+        const double bv = bias.empty() ? 0.0 : bias[oc];
+        for (int64_t i = 0; i < OH * OW; ++i) yp[i] = plane[i] * post + bv;
+      }
+    }
+    SetReal(n, std::move(y));
+    return absl::OkStatus();
+  }
   for (int64_t b = 0; b < ys[0]; ++b) {
     for (int64_t oc = 0; oc < cout; ++oc) {
       const int64_t gidx = oc / cout_g;
@@ -888,21 +928,47 @@ absl::StatusOr<std::vector<HostTensor>> Interpret(const Module& module,
     env[g.inputs()[i]] = inputs[i];
     env[g.inputs()[i]].type.quant = v.type.quant;
   }
-  std::vector<bool> needed(g.num_values(), false);
-  for (const Node& n : g.nodes()) {
-    for (ValueId in : n.inputs) needed[in] = true;
+  // Weights are decoded just before their first use and every value is
+  // dropped after its last (node results are kept when options.values
+  // asks for them), so peak memory is the live set, not the whole model.
+  std::vector<int> last_use(g.num_values(), -1);
+  for (int i = 0; i < g.num_nodes(); ++i) {
+    for (ValueId in : g.node(i).inputs) last_use[in] = i;
   }
+  for (ValueId id : g.outputs()) last_use[id] = g.num_nodes();
   for (ValueId id = 0; id < g.num_values(); ++id) {
     const Value& v = g.value(id);
-    if (v.kind != ValueKind::kWeight || !needed[id]) continue;
+    if (v.kind != ValueKind::kWeight || last_use[id] < 0) continue;
     if (v.data == nullptr || v.data->is_reference) {
       return absl::FailedPreconditionError(absl::StrCat(
           "weight '", v.name, "' has no data (shape-only); numeric execution needs a model with weights"));
     }
-    IMCC_ASSIGN_OR_RETURN(env[id], DecodeWeight(v.type, *v.data));
   }
+  std::vector<bool> decoded(g.num_values(), false);
   Runner runner(module, env);
-  for (const Node& n : g.nodes()) {
+  for (int index = 0; index < g.num_nodes(); ++index) {
+    const Node& n = g.node(index);
+    for (ValueId in : n.inputs) {
+      const Value& v = g.value(in);
+      if (v.kind != ValueKind::kWeight || decoded[in]) continue;
+      IMCC_ASSIGN_OR_RETURN(env[in], DecodeWeight(v.type, *v.data));
+      decoded[in] = true;
+    }
+    struct Release {
+      ~Release() {
+        for (ValueId in : node.inputs) {
+          if (last_use[in] != index) continue;
+          if (keep && g.value(in).kind != ValueKind::kWeight) continue;
+          std::vector<double>().swap(env[in].data);
+        }
+      }
+      const Node& node;
+      const std::vector<int>& last_use;
+      int index;
+      bool keep;
+      const Graph& g;
+      Env& env;
+    } release{n, last_use, index, options.values != nullptr, g, env};
     if (options.override_node) {
       std::vector<const HostTensor*> ins;
       for (ValueId in : n.inputs) ins.push_back(&env[in]);

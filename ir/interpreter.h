@@ -44,7 +44,8 @@ using NodeOverride = std::function<std::optional<absl::StatusOr<std::vector<Host
 
 struct InterpretOptions {
   NodeOverride override_node;  // optional
-  // If set, receives every value computed (indexed by ValueId).
+  // If set, receives every graph input and node result (indexed by
+  // ValueId; weights are left empty: they are in the module).
   std::vector<HostTensor>* values = nullptr;
 };
 

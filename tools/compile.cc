@@ -75,6 +75,9 @@ void DeclareFlags(FlagSet& f) {
   f.Bool("list-targets", false, "list the hardware presets, one line each, then exit");
   f.String("describe-target", "", "print a preset or .textproto with every field's value, meaning and unit, then exit");
   f.String("pipeline", "imcc-default", "pass pipeline, e.g. 'canonicalize,fold-batch-norm'");
+  f.Int("fill-weights", -1,
+        "give shape-only weights seeded synthetic values (this seed; -1: off), so weight-stripped "
+        "models can run with --verify; runs fill-weights{seed=N} before the pipeline");
   f.String("emit", "summary", "what to print: summary | ir | program | report");
   f.String("out", "", "directory to write module.imcc, module.pb and summary.txt into");
   f.Bool("shape-only", false, "import weights without their data");
@@ -141,6 +144,12 @@ absl::StatusOr<std::string> Verify(const ir::Module& module, const std::vector<i
       err, tol, err <= tol ? "ok" : "EXCEEDED", qdiff == 0 ? std::string("bit-exact") : absl::StrFormat("max diff %.6g", qdiff),
       MetricOf(report, "adc_bits"), MetricOf(report, "adc_lossless_bits"), MetricOf(report, "adc_saturations"),
       MetricOf(report, "adc_conversions"));
+  if (MetricOf(report, "functional_weight_writes") > 0) {
+    absl::StrAppendFormat(&out,
+                          "verify: weight replacement executed: %.0f partitions' weights written (%.0f weights), "
+                          "each layer read from the crossbars\n",
+                          MetricOf(report, "functional_weight_writes"), MetricOf(report, "functional_weights_written"));
+  }
   auto metric = [&](const char* name, double v) {
     hw::Metric* m = report.add_metrics();
     m->set_name(name);
@@ -268,12 +277,21 @@ int Main(int argc, char** argv) {
   if (flags.GetBool("shape-only")) import_options.emplace_back("shape_only", "true");
   absl::StatusOr<ir::Module> module = tc->loader->ImportModel(model, import_options);
   if (!module.ok()) return ReportError(kProgram, module.status());
-  absl::StatusOr<std::unique_ptr<passes::PassManager>> pm = passes::PassManager::Create(
-      tc->registry, flags.GetString("pipeline"), PassManagerOptionsFromFlags(flags));
+  std::string pipeline = flags.GetString("pipeline");
+  if (flags.GetInt("fill-weights") >= 0) {
+    pipeline = absl::StrCat("fill-weights{seed=", flags.GetInt("fill-weights"), "}", pipeline.empty() ? "" : ",",
+                            pipeline);
+  } else if (flags.GetInt("fill-weights") != -1) {
+    return ReportError(kProgram, absl::InvalidArgumentError(absl::StrCat(
+                                     "--fill-weights must be a seed >= 0 (or -1 for off), got ",
+                                     flags.GetInt("fill-weights"))));
+  }
+  absl::StatusOr<std::unique_ptr<passes::PassManager>> pm =
+      passes::PassManager::Create(tc->registry, pipeline, PassManagerOptionsFromFlags(flags));
   if (!pm.ok()) return ReportError(kProgram, pm.status());
   absl::StatusOr<passes::PipelineRunResult> run = (*pm)->Run(*module);
   if (!run.ok()) return ReportError(kProgram, run.status());
-  std::string summary = Summary(*module, shown, flags.GetString("pipeline"), **pm);
+  std::string summary = Summary(*module, shown, pipeline, **pm);
   plugin::PluginLoader::BackendOutput backend_out;
   if (with_target) {
     const std::string family = target.family() == hw::FAMILY_CROSSBAR    ? "crossbar"

@@ -54,7 +54,7 @@ cp "$T/out" "$T/first"
 cmp -s "$T/first" "$T/second" && ok || bad "compile output is not deterministic"
 
 expect_ok "help" "$COMPILE" --help
-for flag in --model --target --list-targets --describe-target --partition --objective --schedule --replication --granularity --batch --verify --expect --pipeline --emit --out --plugin --shape-only --verify-each \
+for flag in --model --target --list-targets --describe-target --partition --objective --schedule --replication --granularity --batch --verify --expect --fill-weights --pipeline --emit --out --plugin --shape-only --verify-each \
             --print-ir-after --time-passes --reproducer --list-passes --list-plugins --list-ops; do
   grep -q -- "$flag" "$T/out" && ok || bad "--help does not document $flag"
 done
@@ -125,6 +125,16 @@ expect_ok "partitioned verify" "$COMPILE" --model="$TINY/tiny_cnn.onnx" --target
   --verify="$TINY/tiny_cnn_input_0.pb" --expect="$TINY/tiny_cnn_output_0.pb"
 grep -q "^partitions: 4 " "$T/out" && grep -q "functional vs quantised reference: bit-exact" "$T/out" && ok \
   || bad "partitioned functional run"
+grep -q "weight replacement executed: 4 partitions" "$T/out" && ok || bad "partitioned run did not execute its weight writes"
+# A real architecture larger than the chip, with synthetic weights: 27
+# partitions on compass-s, each layer read from what its partition wrote.
+expect_ok "fill-weights verify mobilenet_v2" "$COMPILE" --model="$R/testdata/models/mobilenet_v2.onnx" \
+  --target=compass-s --schedule=throughput --batch=2 --fill-weights=1 \
+  --verify="$R/testdata/models/inputs/image_224_input_0.pb"
+grep -q "functional vs quantised reference: bit-exact" "$T/out" && grep -q "weight replacement executed: 27 partitions" "$T/out" \
+  && ok || bad "mobilenet_v2 on compass-s functional"
+expect_error "negative fill-weights" "--fill-weights must be a seed >= 0 (or -1 for off), got -5" \
+  "$COMPILE" --fill-weights=-5
 expect_error "verify shape-only" "--verify needs a model with weights; weight '" \
   "$COMPILE" --verify="$TINY/tiny_cnn_input_0.pb"
 expect_error "expect without verify" "--expect needs --verify" "$COMPILE" --expect="$TINY/tiny_cnn_output_0.pb"

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -25,9 +27,18 @@ int WeightAxis(const ir::Node& n, int rank) {
   return 0;
 }
 
-// One dot product on the bit-level crossbar model: x (ints, `xbits`
-// signed) against one weight column (ints, `wbits` signed), rows tiled by
-// array.rows and grouped by max_active_rows.
+// A weight matrix (K x N, k major, signed ints of `wbits`) as the cells
+// hold it: offset-encoded and split into cell_bits-wide slices.
+struct CellWeights {
+  int64_t k = 0, n = 0;
+  std::vector<int64_t> w;                   // the signed values (exact path)
+  std::vector<std::vector<int32_t>> slices; // per weight slice, K x N
+  std::vector<int64_t> sum_wu;              // per column: sum of offset weights
+};
+
+// Dot products on the bit-level crossbar model: x (ints, `xbits` signed)
+// against the columns of a CellWeights, rows tiled by array.rows and
+// grouped by max_active_rows.
 class CrossbarDot {
  public:
   CrossbarDot(const hw::Array& a, int xbits, int wbits)
@@ -37,56 +48,117 @@ class CrossbarDot {
         x_off_(static_cast<int64_t>(1) << (xbits - 1)),
         w_off_(static_cast<int64_t>(1) << (wbits - 1)),
         adc_max_((static_cast<int64_t>(1) << std::min<int>(a.adc_bits(), 62)) - 1),
-        active_(a.max_active_rows() ? a.max_active_rows() : a.rows()) {}
+        active_(a.max_active_rows() ? a.max_active_rows() : a.rows()) {
+    // Lossless when no column sum of one row group and one slice pair can
+    // exceed the ADC's range: then every conversion is exact and the
+    // shift-add of the slices is the integer dot product itself.
+    const int64_t dmax = (static_cast<int64_t>(1) << a.dac_bits()) - 1;
+    const int64_t cmax = (static_cast<int64_t>(1) << a.cell_bits()) - 1;
+    lossless_ = static_cast<double>(std::min<int64_t>(active_, a.rows())) * dmax * cmax <= static_cast<double>(adc_max_);
+  }
 
-  // `w` is K x N row-major (k major); returns N accumulators.
-  std::vector<int64_t> Run(const std::vector<int64_t>& x, const std::vector<int64_t>& w, int64_t n,
-                           int64_t* conversions, int64_t* saturations) const {
-    const int64_t k_total = static_cast<int64_t>(x.size());
+  bool lossless() const { return lossless_; }
+
+  CellWeights Prepare(std::vector<int64_t> w, int64_t n, bool slices) const {
+    CellWeights cw;
+    cw.n = n;
+    cw.k = n > 0 ? static_cast<int64_t>(w.size()) / n : 0;
+    cw.sum_wu.assign(n, 0);
+    for (int64_t k = 0; k < cw.k; ++k) {
+      for (int64_t c = 0; c < n; ++c) cw.sum_wu[c] += w[k * n + c] + w_off_;
+    }
+    if (slices) {
+      const int cell = a_.cell_bits(), w_slices = (wbits_ + cell - 1) / cell;
+      const int64_t cmask = (static_cast<int64_t>(1) << cell) - 1;
+      cw.slices.assign(w_slices, std::vector<int32_t>(w.size()));
+      for (int sw = 0; sw < w_slices; ++sw) {
+        for (size_t i = 0; i < w.size(); ++i) {
+          cw.slices[sw][i] = static_cast<int32_t>(((w[i] + w_off_) >> (sw * cell)) & cmask);
+        }
+      }
+    }
+    cw.w = std::move(w);
+    return cw;
+  }
+
+  // The conversions the bit-level model makes for a K-row dot with n columns.
+  int64_t Conversions(int64_t k_total, int64_t n) const {
+    const int in_slices = (xbits_ + a_.dac_bits() - 1) / a_.dac_bits();
+    const int w_slices = (wbits_ + a_.cell_bits() - 1) / a_.cell_bits();
+    int64_t groups = 0;
+    for (int64_t tile = 0; tile < k_total; tile += a_.rows()) {
+      const int64_t len = std::min<int64_t>(k_total - tile, a_.rows());
+      groups += (len + active_ - 1) / active_;
+    }
+    return groups * in_slices * w_slices * n;
+  }
+
+  // The same result as Run when lossless(): the exact integer product.
+  std::vector<int64_t> RunExact(const std::vector<int64_t>& x, const CellWeights& cw, int64_t* conversions) const {
+    const int64_t n = cw.n;
+    std::vector<int64_t> acc(n, 0);
+    for (int64_t k = 0; k < cw.k; ++k) {
+      const int64_t xv = x[k];
+      if (xv == 0) continue;
+      const int64_t* wr = &cw.w[k * n];
+      for (int64_t c = 0; c < n; ++c) acc[c] += xv * wr[c];
+    }
+    *conversions += Conversions(cw.k, n);
+    return acc;
+  }
+
+  // Slice by slice: offset inputs streamed dac_bits at a time, each active
+  // row group's column sums of one input slice and one weight slice
+  // converted by the ADC (saturating), shifted and added; the offsets are
+  // corrected digitally at the end.
+  std::vector<int64_t> Run(const std::vector<int64_t>& x, const CellWeights& cw, int64_t* conversions,
+                           int64_t* saturations) const {
+    const int64_t k_total = cw.k, n = cw.n;
     std::vector<int64_t> xu(k_total);
     int64_t sum_xu = 0;
     for (int64_t k = 0; k < k_total; ++k) {
       xu[k] = x[k] + x_off_;
       sum_xu += xu[k];
     }
-    const int dac = a_.dac_bits(), cell = a_.cell_bits();
-    const int in_slices = (xbits_ + dac - 1) / dac, w_slices = (wbits_ + cell - 1) / cell;
-    const int64_t dmask = (static_cast<int64_t>(1) << dac) - 1, cmask = (static_cast<int64_t>(1) << cell) - 1;
-    std::vector<int64_t> acc(n, 0), sum_wu(n, 0);
-    for (int64_t k = 0; k < k_total; ++k) {
-      for (int64_t c = 0; c < n; ++c) sum_wu[c] += w[k * n + c] + w_off_;
-    }
-    std::vector<int64_t> colsum(n);
-    for (int64_t tile = 0; tile < k_total; tile += a_.rows()) {
-      const int64_t tile_end = std::min<int64_t>(k_total, tile + a_.rows());
-      for (int64_t g0 = tile; g0 < tile_end; g0 += active_) {
-        const int64_t g1 = std::min<int64_t>(tile_end, g0 + active_);
-        for (int si = 0; si < in_slices; ++si) {
+    const int dac = a_.dac_bits();
+    const int in_slices = (xbits_ + dac - 1) / dac, w_slices = static_cast<int>(cw.slices.size());
+    const int64_t dmask = (static_cast<int64_t>(1) << dac) - 1;
+    std::vector<int64_t> acc(n, 0);
+    std::vector<int32_t> colsum(n);
+    std::vector<int32_t> digits(k_total);
+    for (int si = 0; si < in_slices; ++si) {
+      for (int64_t k = 0; k < k_total; ++k) digits[k] = static_cast<int32_t>((xu[k] >> (si * dac)) & dmask);
+      for (int64_t tile = 0; tile < k_total; tile += a_.rows()) {
+        const int64_t tile_end = std::min<int64_t>(k_total, tile + a_.rows());
+        for (int64_t g0 = tile; g0 < tile_end; g0 += active_) {
+          const int64_t g1 = std::min<int64_t>(tile_end, g0 + active_);
           for (int sw = 0; sw < w_slices; ++sw) {
             std::fill(colsum.begin(), colsum.end(), 0);
+            const int32_t* ws = cw.slices[sw].data();
             for (int64_t k = g0; k < g1; ++k) {
-              const int64_t d = (xu[k] >> (si * dac)) & dmask;
+              const int32_t d = digits[k];
               if (d == 0) continue;
-              const int64_t* wr = &w[k * n];
-              for (int64_t c = 0; c < n; ++c) colsum[c] += d * (((wr[c] + w_off_) >> (sw * cell)) & cmask);
+              const int32_t* wr = ws + k * n;
+              int32_t* cs = colsum.data();
+              for (int64_t c = 0; c < n; ++c) cs[c] += d * wr[c];
             }
-            const int shift = si * dac + sw * cell;
+            const int shift = si * dac + sw * a_.cell_bits();
             for (int64_t c = 0; c < n; ++c) {
               int64_t v = colsum[c];
               if (v > adc_max_) {
                 v = adc_max_;
                 ++*saturations;
               }
-              ++*conversions;
               acc[c] += v << shift;
             }
+            *conversions += n;
           }
         }
       }
     }
     // Offset correction (digital): sum (xu - ox)(wu - ow).
     for (int64_t c = 0; c < n; ++c) {
-      acc[c] = acc[c] - w_off_ * sum_xu - x_off_ * sum_wu[c] + k_total * x_off_ * w_off_;
+      acc[c] = acc[c] - w_off_ * sum_xu - x_off_ * cw.sum_wu[c] + k_total * x_off_ * w_off_;
     }
     return acc;
   }
@@ -95,7 +167,46 @@ class CrossbarDot {
   const hw::Array& a_;
   int xbits_, wbits_;
   int64_t x_off_, w_off_, adc_max_, active_;
+  bool lossless_ = false;
 };
+
+// A layer's weights as its arrays hold them: one matrix per group.
+using LayerCells = std::vector<CellWeights>;
+
+// Programs `w` (the quantised weight of layer `n`) into cells.
+absl::StatusOr<LayerCells> ProgramLayer(const ir::Node& n, const ir::HostTensor& w, const CrossbarDot& dot,
+                                        bool slices) {
+  LayerCells cells;
+  if (n.op == ir::Op::kConv) {
+    const ir::Shape& ws = w.type.shape;
+    if (ws.size() != 4) return absl::UnimplementedError("only 2-D convolutions on crossbars");
+    const int64_t group = n.GetInt("group"), cout = ws[0], cout_g = cout / group;
+    const int64_t kdim = ws[1] * ws[2] * ws[3];
+    for (int64_t gi = 0; gi < group; ++gi) {
+      // K x N weight matrix of this group (integer view, zero points 0).
+      std::vector<int64_t> wm(kdim * cout_g);
+      for (int64_t oc = 0; oc < cout_g; ++oc) {
+        for (int64_t k = 0; k < kdim; ++k) {
+          wm[k * cout_g + oc] = static_cast<int64_t>(w.data[(gi * cout_g + oc) * kdim + k]);
+        }
+      }
+      cells.push_back(dot.Prepare(std::move(wm), cout_g, slices));
+    }
+    return cells;
+  }
+  const bool tb = n.op == ir::Op::kGemm && n.GetInt("trans_b");
+  if (w.type.rank() != 2) return absl::UnimplementedError("batched weights on crossbars");
+  const int64_t kdim = tb ? w.type.shape[1] : w.type.shape[0];
+  const int64_t ncols = tb ? w.type.shape[0] : w.type.shape[1];
+  std::vector<int64_t> wm(kdim * ncols);
+  for (int64_t k = 0; k < kdim; ++k) {
+    for (int64_t c = 0; c < ncols; ++c) {
+      wm[k * ncols + c] = static_cast<int64_t>(w.data[tb ? c * kdim + k : k * ncols + c]);
+    }
+  }
+  cells.push_back(dot.Prepare(std::move(wm), ncols, slices));
+  return cells;
+}
 
 bool IsQuantisedLayer(const ir::Node& n, const std::vector<const ir::HostTensor*>& in) {
   if (n.op != ir::Op::kConv && n.op != ir::Op::kGemm && n.op != ir::Op::kMatMul) return false;
@@ -205,9 +316,47 @@ absl::StatusOr<ir::Module> QuantizeForCrossbar(const ir::Module& fp32,
 }
 
 absl::StatusOr<FunctionalResult> RunOnCrossbars(const ir::Module& quantised, const hw::Array& array,
-                                                const std::vector<ir::HostTensor>& inputs) {
+                                                const std::vector<ir::HostTensor>& inputs,
+                                                const FunctionalOptions& options) {
   FunctionalResult res;
   const ir::Graph& g = quantised.graph();
+  // Weight replacement: with a partitioned program, the crossbars hold
+  // only what its latest WRITE_XB programmed, and a layer reads its
+  // weights from there.
+  std::map<std::string, int> partition_of;
+  std::vector<std::vector<std::string>> writes;
+  if (options.program != nullptr) {
+    for (const Instruction& ins : options.program->instructions()) {
+      if (ins.op() != OPCODE_WRITE_XB) continue;
+      for (const std::string& stage : ins.written_stages()) partition_of[stage] = static_cast<int>(writes.size());
+      writes.emplace_back(ins.written_stages().begin(), ins.written_stages().end());
+    }
+  }
+  const bool replacing = !writes.empty();
+  std::map<std::string, LayerCells> resident;
+  int current = -1;
+  auto write_partition = [&](int p) -> absl::Status {
+    resident.clear();
+    for (const std::string& stage : writes[p]) {
+      const int node = g.FindNode(stage);
+      if (node < 0) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("WRITE_XB of partition ", p, " programs '", stage, "', which the model does not have"));
+      }
+      const ir::Node& ln = g.node(node);
+      const ir::Value& wv = g.value(ln.inputs[1]);
+      if (wv.data == nullptr) {
+        return absl::FailedPreconditionError(absl::StrCat("layer '", stage, "' has no weight data to write"));
+      }
+      IMCC_ASSIGN_OR_RETURN(ir::HostTensor w, ir::DecodeWeight(wv.type, *wv.data));
+      const CrossbarDot dot(array, array.input_bits(), BitsOf(wv.type, array.weight_bits()));
+      IMCC_ASSIGN_OR_RETURN(resident[stage], ProgramLayer(ln, w, dot, !(dot.lossless() && !options.bit_level)));
+      res.weights_written += w.data.size();
+    }
+    ++res.weight_writes;
+    current = p;
+    return absl::OkStatus();
+  };
   ir::InterpretOptions opt;
   opt.override_node = [&](const ir::Node& n, const std::vector<const ir::HostTensor*>& in)
       -> std::optional<absl::StatusOr<std::vector<ir::HostTensor>>> {
@@ -220,6 +369,35 @@ absl::StatusOr<FunctionalResult> RunOnCrossbars(const ir::Module& quantised, con
     }
     const int xbits = BitsOf(x.type, array.input_bits()), wbits = BitsOf(w.type, array.weight_bits());
     const CrossbarDot dot(array, xbits, wbits);
+    const bool exact = dot.lossless() && !options.bit_level;
+    if (exact) ++res.exact_layers;
+    using Result = absl::StatusOr<std::vector<ir::HostTensor>>;
+    LayerCells own;
+    const LayerCells* cells = &own;
+    if (replacing) {
+      auto it = partition_of.find(n.name);
+      if (it == partition_of.end()) {
+        return Result(absl::FailedPreconditionError(
+            absl::StrCat("layer '", n.name, "' runs but no WRITE_XB of the program writes its weights")));
+      }
+      if (it->second < current) {
+        return Result(absl::FailedPreconditionError(absl::StrCat("layer '", n.name, "' of partition ", it->second,
+                                                                 " runs after partition ", current,
+                                                                 " replaced its weights")));
+      }
+      if (it->second > current) {
+        if (absl::Status st = write_partition(it->second); !st.ok()) return Result(st);
+      }
+      cells = &resident.at(n.name);
+    } else {
+      absl::StatusOr<LayerCells> programmed = ProgramLayer(n, w, dot, !exact);
+      if (!programmed.ok()) return Result(programmed.status());
+      own = std::move(*programmed);
+    }
+    auto run_dot = [&](const std::vector<int64_t>& xv, const CellWeights& cw) {
+      return exact ? dot.RunExact(xv, cw, &res.adc_conversions)
+                   : dot.Run(xv, cw, &res.adc_conversions, &res.adc_saturations);
+    };
     const double sx = x.type.quant->scales[0];
     const auto& sw = w.type.quant->scales;
     const auto zx = x.type.quant->zero_points.empty() ? 0 : x.type.quant->zero_points[0];
@@ -243,13 +421,7 @@ absl::StatusOr<FunctionalResult> RunOnCrossbars(const ir::Module& quantised, con
       std::vector<double> bias;
       if (in.size() > 2) bias = ir::RealValues(*in[2]);
       for (int64_t gi = 0; gi < group; ++gi) {
-        // K x N weight matrix of this group (integer view, zero points 0).
-        std::vector<int64_t> wm(kdim * cout_g);
-        for (int64_t oc = 0; oc < cout_g; ++oc) {
-          for (int64_t k = 0; k < kdim; ++k) {
-            wm[k * cout_g + oc] = static_cast<int64_t>(w.data[(gi * cout_g + oc) * kdim + k]);
-          }
-        }
+        const CellWeights& cw = (*cells)[gi];
         std::vector<int64_t> xv(kdim);
         for (int64_t b = 0; b < ys[0]; ++b) {
           for (int64_t oy = 0; oy < ys[2]; ++oy) {
@@ -265,7 +437,7 @@ absl::StatusOr<FunctionalResult> RunOnCrossbars(const ir::Module& quantised, con
                   }
                 }
               }
-              const std::vector<int64_t> acc = dot.Run(xv, wm, cout_g, &res.adc_conversions, &res.adc_saturations);
+              const std::vector<int64_t> acc = run_dot(xv, cw);
               for (int64_t oc = 0; oc < cout_g; ++oc) {
                 const int64_t c = gi * cout_g + oc;
                 y[((b * cout + c) * ys[2] + oy) * ys[3] + ox] =
@@ -284,12 +456,6 @@ absl::StatusOr<FunctionalResult> RunOnCrossbars(const ir::Module& quantised, con
       }
       const int64_t kdim = tb ? w.type.shape[1] : w.type.shape[0];
       const int64_t ncols = tb ? w.type.shape[0] : w.type.shape[1];
-      std::vector<int64_t> wm(kdim * ncols);
-      for (int64_t k = 0; k < kdim; ++k) {
-        for (int64_t c = 0; c < ncols; ++c) {
-          wm[k * ncols + c] = static_cast<int64_t>(w.data[tb ? c * kdim + k : k * ncols + c]);
-        }
-      }
       const int64_t rows = x.size() / kdim;
       std::vector<double> cvals;
       ir::Shape cs;
@@ -298,13 +464,14 @@ absl::StatusOr<FunctionalResult> RunOnCrossbars(const ir::Module& quantised, con
         cs = in[2]->type.shape;
       }
       const double alpha = gemm ? n.GetFloat("alpha") : 1.0, beta = gemm ? n.GetFloat("beta") : 1.0;
+      const CellWeights& cw = (*cells)[0];
       std::vector<int64_t> xv(kdim);
       for (int64_t r = 0; r < rows; ++r) {
         // Row r of op(a): a itself, or a's column r when trans_a.
         for (int64_t k = 0; k < kdim; ++k) {
           xv[k] = static_cast<int64_t>(x.data[ta ? k * rows + r : r * kdim + k]) - zx;
         }
-        const std::vector<int64_t> acc = dot.Run(xv, wm, ncols, &res.adc_conversions, &res.adc_saturations);
+        const std::vector<int64_t> acc = run_dot(xv, cw);
         for (int64_t c = 0; c < ncols; ++c) {
           double v = gemm ? alpha * static_cast<double>(acc[c]) * (sx * scale_of(c))
                           : static_cast<double>(acc[c]) * (sx * scale_of(c));

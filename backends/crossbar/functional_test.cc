@@ -52,12 +52,32 @@ TEST(FunctionalTest, LosslessAdcMatchesQuantisedReferenceBitForBitOnEveryPreset)
     const hw::Array a = Lossless(hw::LoadTarget(target)->chip().core().array());
     IMCC_ASSERT_OK_AND_ASSIGN(ir::Module q, QuantizeForCrossbar(m, x, a));
     IMCC_ASSERT_OK_AND_ASSIGN(std::vector<ir::HostTensor> ref, ir::Interpret(q, x));
-    IMCC_ASSERT_OK_AND_ASSIGN(FunctionalResult xb, RunOnCrossbars(q, a, x));
+    // The slice-by-slice model, not the exact shortcut.
+    IMCC_ASSERT_OK_AND_ASSIGN(FunctionalResult xb, RunOnCrossbars(q, a, x, {.bit_level = true}));
+    EXPECT_EQ(xb.exact_layers, 0) << target;
     EXPECT_EQ(xb.adc_saturations, 0) << target;
     EXPECT_GT(xb.adc_conversions, 0) << target;
     EXPECT_EQ(MaxAbsDiff(xb.outputs, ref), 0.0) << target;
     ASSERT_EQ(xb.outputs[0].data.size(), ref[0].data.size());
     for (size_t i = 0; i < ref[0].data.size(); ++i) EXPECT_EQ(xb.outputs[0].data[i], ref[0].data[i]) << target;
+  }
+}
+
+TEST(FunctionalTest, ExactPathEqualsTheBitLevelModelWhenTheAdcIsLossless) {
+  ir::Module m = TinyCnn();
+  const std::vector<ir::HostTensor> x = RandomInput(m, 11);
+  for (const char* target : {"isaac", "jain21", "compass-s"}) {
+    const hw::Array a = Lossless(hw::LoadTarget(target)->chip().core().array());
+    IMCC_ASSERT_OK_AND_ASSIGN(ir::Module q, QuantizeForCrossbar(m, x, a));
+    IMCC_ASSERT_OK_AND_ASSIGN(FunctionalResult bits, RunOnCrossbars(q, a, x, {.bit_level = true}));
+    IMCC_ASSERT_OK_AND_ASSIGN(FunctionalResult fast, RunOnCrossbars(q, a, x));
+    EXPECT_GT(fast.exact_layers, 0) << target;
+    EXPECT_EQ(fast.adc_conversions, bits.adc_conversions) << target;
+    EXPECT_EQ(fast.adc_saturations, 0) << target;
+    ASSERT_EQ(fast.outputs[0].data.size(), bits.outputs[0].data.size());
+    for (size_t i = 0; i < bits.outputs[0].data.size(); ++i) {
+      EXPECT_EQ(fast.outputs[0].data[i], bits.outputs[0].data[i]) << target;
+    }
   }
 }
 
@@ -81,6 +101,7 @@ TEST(FunctionalTest, NarrowAdcSaturatesAndIsReported) {
   IMCC_ASSERT_OK_AND_ASSIGN(ir::Module q, QuantizeForCrossbar(m, x, a));
   IMCC_ASSERT_OK_AND_ASSIGN(std::vector<ir::HostTensor> ref, ir::Interpret(q, x));
   IMCC_ASSERT_OK_AND_ASSIGN(FunctionalResult xb, RunOnCrossbars(q, a, x));
+  EXPECT_EQ(xb.exact_layers, 0);  // a narrow ADC never takes the shortcut
   EXPECT_GT(xb.adc_saturations, 0);
   EXPECT_GT(MaxAbsDiff(xb.outputs, ref), 0.0);
 }

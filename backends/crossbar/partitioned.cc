@@ -339,6 +339,7 @@ absl::StatusOr<Compiled> CompileWithPartitions(const ir::Module& module, const h
     w->set_count(static_cast<int64_t>(rows));
     w->set_bytes(static_cast<int64_t>(bytes));
     w->set_detail(absl::StrCat("partition ", k));
+    for (const MvmLayer& l : ExtractMvmLayers(sub)) w->add_written_stages(l.name);
     w->set_chunk(0);
     w->set_peer_core(-1);
     for (Instruction ins : c->program.instructions()) {

@@ -152,12 +152,45 @@ TEST(PartitionedTest, PartitionedProgramRunsFunctionally) {
   const std::vector<ir::HostTensor> in = {ir::MakeHostTensor(t, x)};
   IMCC_ASSERT_OK_AND_ASSIGN(ir::Module q, QuantizeForCrossbar(*c.executed, in, hwd.chip().core().array()));
   IMCC_ASSERT_OK_AND_ASSIGN(auto ref, ir::Interpret(q, in));
-  IMCC_ASSERT_OK_AND_ASSIGN(FunctionalResult xb, RunOnCrossbars(q, hwd.chip().core().array(), in));
+  // The program's weight replacement is executed: each layer reads the
+  // weights its partition's WRITE_XB put on the crossbars.
+  IMCC_ASSERT_OK_AND_ASSIGN(FunctionalResult xb,
+                            RunOnCrossbars(q, hwd.chip().core().array(), in, {.program = &c.program}));
+  EXPECT_EQ(xb.weight_writes, c.program.partitions());
+  EXPECT_GT(xb.weights_written, 0);
   EXPECT_EQ(MaxAbsDiff(xb.outputs, ref), 0.0);
   IMCC_ASSERT_OK_AND_ASSIGN(auto fp, ir::Interpret(m, in));
   double range = 0;
   for (double v : fp[0].data) range = std::max(range, std::fabs(v));
   EXPECT_LT(MaxAbsDiff(xb.outputs, fp), 0.5 * range);  // 4-bit weights and inputs
+}
+
+TEST(PartitionedTest, ALayerWhoseWeightsAreNotWrittenFailsFunctionally) {
+  hw::HardwareDescription hwd = *hw::LoadTarget("compass-s");
+  hwd.mutable_chip()->set_cores_x(1);
+  hwd.mutable_chip()->set_cores_y(1);
+  hwd.mutable_chip()->mutable_core()->set_arrays(1);
+  ir::Module m = Model("tiny/tiny_cnn");
+  IMCC_ASSERT_OK_AND_ASSIGN(Compiled c, CompileWithPartitions(m, hwd, {}, {"auto", "throughput"}));
+  const TensorType t = m.graph().value(m.graph().inputs()[0]).type;
+  const std::vector<ir::HostTensor> in = {ir::MakeHostTensor(t, std::vector<double>(t.num_elements(), 0.5))};
+  IMCC_ASSERT_OK_AND_ASSIGN(ir::Module q, QuantizeForCrossbar(*c.executed, in, hwd.chip().core().array()));
+  // Drop the last partition's write: its layers find the previous
+  // partition's weights on the crossbars.
+  Program broken = c.program;
+  std::string dropped;
+  for (int i = broken.instructions_size(); i-- > 0;) {
+    Instruction* ins = broken.mutable_instructions(i);
+    if (ins->op() == OPCODE_WRITE_XB) {
+      dropped = ins->written_stages(0);
+      ins->clear_written_stages();
+      break;
+    }
+  }
+  ASSERT_FALSE(dropped.empty());
+  EXPECT_THAT(RunOnCrossbars(q, hwd.chip().core().array(), in, {.program = &broken}),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("layer '" + dropped + "' runs but no WRITE_XB of the program writes its weights")));
 }
 
 TEST(PartitionedTest, BadMethodOrObjective) {

@@ -115,7 +115,7 @@ def strip_weights(path):
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
-    names = sys.argv[2:] or (list(TORCHVISION) + ["bert_block"] + list(TINY))
+    names = sys.argv[2:] or (list(TORCHVISION) + ["bert_block"] + list(TINY) + ["image_224"])
     os.makedirs(os.path.join(out, "tiny"), exist_ok=True)
     for name in names:
         torch.manual_seed(0)
@@ -128,6 +128,12 @@ def main():
             path = os.path.join(out, name + ".onnx")
             export(BertBlock(), (1, 128, 768), path)
             strip_weights(path)
+        elif name == "image_224":
+            # A seeded 1x3x224x224 input for functional runs of the
+            # weight-stripped ImageNet models (with --fill-weights).
+            path = os.path.join(out, "inputs", "image_224_input_0.pb")
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            write_tensor(torch.randn(1, 3, 224, 224), path, "input")
         elif name in TINY:
             ctor, shape = TINY[name]
             path = os.path.join(out, "tiny", name + ".onnx")

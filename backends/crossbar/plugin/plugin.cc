@@ -113,7 +113,7 @@ absl::Status CompileImpl(IMCC_Backend_Compile_Args* args) {
     IMCC_ASSIGN_OR_RETURN(imcc::ir::Module quantised, imcc::crossbar::QuantizeForCrossbar(executed, inputs, array));
     IMCC_ASSIGN_OR_RETURN(std::vector<imcc::ir::HostTensor> reference, imcc::ir::Interpret(quantised, inputs));
     IMCC_ASSIGN_OR_RETURN(imcc::crossbar::FunctionalResult run,
-                          imcc::crossbar::RunOnCrossbars(quantised, array, inputs));
+                          imcc::crossbar::RunOnCrossbars(quantised, array, inputs, {.program = &compiled.program}));
     auto metric = [&](const char* name, double v) {
       imcc::hw::Metric* m = report.add_metrics();
       m->set_name(name);
@@ -124,6 +124,8 @@ absl::Status CompileImpl(IMCC_Backend_Compile_Args* args) {
     metric("adc_lossless_bits", imcc::hw::LosslessAdcBits(array));
     metric("adc_conversions", static_cast<double>(run.adc_conversions));
     metric("adc_saturations", static_cast<double>(run.adc_saturations));
+    metric("functional_weight_writes", static_cast<double>(run.weight_writes));
+    metric("functional_weights_written", static_cast<double>(run.weights_written));
     metric("weight_bits", array.weight_bits());
     metric("input_bits", array.input_bits());
     std::vector<imcc::ir::TensorType> types;
