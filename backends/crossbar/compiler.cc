@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "backends/crossbar/layer_matrix.h"
+#include "backends/crossbar/placement.h"
 #include "hwmodels/cost.h"
 #include "hwmodels/lower_bound.h"
 #include "hwmodels/sim/report.h"
@@ -198,64 +199,73 @@ absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDes
                         Replicate(costs, budget, opt.replication, own_cores ? arrays_per_core : 0));
   for (size_t k = 0; k < mvm_stage_ids.size(); ++k) stages[mvm_stage_ids[k]].replicas = rep.replicas[k];
 
-  // Placement: replicas' arrays laid contiguously along a core order; the
-  // serpentine order keeps consecutive layers on neighbouring cores. Both
-  // it and row-major are costed by bytes x hops between stages; the lower
-  // wins.
-  auto place = [&](bool serpentine, std::vector<std::vector<int>>* homes,
-                   std::vector<std::vector<std::vector<int>>>* spans) {
-    std::vector<int> order;
-    for (uint32_t y = 0; y < chip.cores_y(); ++y) {
-      for (uint32_t x = 0; x < chip.cores_x(); ++x) {
-        const uint32_t xx = serpentine && (y % 2 == 1) ? chip.cores_x() - 1 - x : x;
-        order.push_back(static_cast<int>(y * chip.cores_x() + xx));
-      }
-    }
-    homes->assign(stages.size(), {});
-    spans->assign(stages.size(), {});
+  // Placement. Replicas' arrays are laid contiguously over logical cores
+  // (a layer that owns cores starts on a fresh one); each replica's home is
+  // the core of its first array and it spans every core its arrays are on.
+  // Vector stages run on the vector units of the cores that hold their
+  // first producer: one entry per replica (a core appears once per replica
+  // it holds), as each replica post-processes its own outputs.
+  std::vector<std::vector<int>> lhome(stages.size());
+  std::vector<std::vector<std::vector<int>>> lspan(stages.size());
+  {
     int64_t cursor = 0;
-    auto core_at = [&](int64_t array) { return order[std::min<int64_t>(array / arrays_per_core, cores - 1)]; };
+    auto core_at = [&](int64_t array) { return static_cast<int>(std::min<int64_t>(array / arrays_per_core, cores - 1)); };
     for (int id : mvm_stage_ids) {
       if (own_cores) cursor = CeilDiv(cursor, arrays_per_core) * arrays_per_core;
       for (int64_t r = 0; r < stages[id].replicas; ++r) {
-        (*homes)[id].push_back(core_at(cursor));
+        lhome[id].push_back(core_at(cursor));
         std::vector<int> span;
         const int64_t last = cursor + std::max<int64_t>(1, stages[id].tiling.arrays) - 1;
         for (int64_t a = cursor / arrays_per_core * arrays_per_core; a <= last; a += arrays_per_core) {
           span.push_back(core_at(a));
         }
-        (*spans)[id].push_back(std::move(span));
+        lspan[id].push_back(std::move(span));
         cursor += stages[id].tiling.arrays;
       }
     }
-    // Vector stages run on the vector units of the cores that hold their
-    // first producer: one entry per replica (a core appears once per
-    // replica it holds), as each replica post-processes its own outputs.
     for (size_t i = 0; i < stages.size(); ++i) {
       if (stages[i].mvm) continue;
-      std::vector<int> home = {order[0]};
-      if (!stages[i].producers.empty() && !(*homes)[stages[i].producers[0]].empty()) {
-        home = (*homes)[stages[i].producers[0]];
-      }
-      (*homes)[i] = home;
+      lhome[i] = !stages[i].producers.empty() && !lhome[stages[i].producers[0]].empty()
+                     ? lhome[stages[i].producers[0]]
+                     : std::vector<int>{0};
     }
-    double byte_hops = 0;
-    for (size_t i = 0; i < stages.size(); ++i) {
-      for (int p : stages[i].producers) {
-        byte_hops += stages[p].out_bytes * hw::NocHops(chip, (*homes)[p][0], (*homes)[i][0]);
-      }
+  }
+  // Each stage's results go to its first consumer's home core, unless the
+  // consumer runs where they are (a vector stage on its producer's
+  // replicas); a replica spanning several cores finishes its partial sums
+  // as a ring reduce-scatter over them.
+  std::vector<int> consumer(stages.size(), -1);
+  for (size_t j = 0; j < stages.size(); ++j) {
+    for (int p : stages[j].producers) {
+      if (consumer[p] < 0) consumer[p] = static_cast<int>(j);
     }
-    return byte_hops;
-  };
-  std::vector<std::vector<int>> homes_rm, homes_sp;
-  std::vector<std::vector<std::vector<int>>> spans_rm, spans_sp;
-  const double cost_rm = place(false, &homes_rm, &spans_rm);
-  const double cost_sp = place(true, &homes_sp, &spans_sp);
-  const bool serp = cost_sp <= cost_rm;
-  const std::vector<std::vector<int>>& homes = serp ? homes_sp : homes_rm;
+  }
+  const double psum_bytes = 4;  // 32-bit partial sums
+  std::vector<Traffic> traffic;
   for (size_t i = 0; i < stages.size(); ++i) {
-    stages[i].cores = homes[i];
-    stages[i].spans = serp ? spans_sp[i] : spans_rm[i];
+    const double share = 1.0 / static_cast<double>(lhome[i].size());
+    if (consumer[i] >= 0 && lhome[consumer[i]] != lhome[i]) {
+      for (int c : lhome[i]) traffic.push_back({c, lhome[consumer[i]][0], stages[i].out_bytes * share});
+    }
+    if (stages[i].mvm) {
+      const double psums = static_cast<double>(stages[i].layer.mvms) * stages[i].layer.cols *
+                           stages[i].layer.groups * psum_bytes * share;
+      for (const std::vector<int>& sp : lspan[i]) {
+        const double n = static_cast<double>(sp.size());
+        for (size_t k = 0; k < sp.size() && sp.size() > 1; ++k) {
+          traffic.push_back({sp[k], sp[(k + 1) % sp.size()], psums * (n - 1) / n});
+        }
+      }
+    }
+  }
+  const CorePlacement placement = PlaceCores(chip, traffic);
+  for (size_t i = 0; i < stages.size(); ++i) {
+    for (int c : lhome[i]) stages[i].cores.push_back(placement.physical[c]);
+    for (const std::vector<int>& span : lspan[i]) {
+      std::vector<int> p;
+      for (int c : span) p.push_back(placement.physical[c]);
+      stages[i].spans.push_back(std::move(p));
+    }
   }
 
   Compiled out;
@@ -268,8 +278,8 @@ absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDes
   prog.set_batch(batch);
   prog.set_crossbars_used(rep.arrays_used);
   prog.set_crossbars_total(budget);
-  prog.set_placement(absl::StrCat(serp ? "serpentine" : "row-major", own_cores ? ", layers own cores" : ", packed"));
-  prog.set_noc_byte_hops(serp ? cost_sp : cost_rm);
+  prog.set_placement(absl::StrCat(placement.method, own_cores ? ", layers own cores" : ", packed"));
+  prog.set_noc_byte_hops(placement.byte_hops);
   prog.set_modelled_bottleneck_ns(rep.bottleneck_ns);
   prog.set_bottleneck_stage(rep.bottleneck_stage);
 
@@ -332,6 +342,7 @@ absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDes
     }
     for (int d : deps) ins->add_deps(d);
     for (int d : deps) sim.AddDependency(d, task);
+    if (throughput) sim.SetPriority(task, chunk);  // oldest sample first
   };
   const Opcode mvm_op = gran == "core" ? OPCODE_READ_CORE : gran == "wordline" ? OPCODE_READ_WL : OPCODE_MVMUL;
   const int64_t row_groups = CeilDiv(std::min<int64_t>(arr.rows(), arr.rows()),
@@ -383,50 +394,67 @@ absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDes
         }
         std::sort(deps.begin(), deps.end());
         deps.erase(std::unique(deps.begin(), deps.end()), deps.end());
-        int last = -1;
+        // The chunk's output as pieces, each (task, core, fraction of the
+        // output it holds).
+        struct Piece {
+          int task;
+          int core;
+          double fraction;
+        };
+        std::vector<Piece> pieces;
+        const int unit = static_cast<int>(throughput ? b : c);
         if (s.mvm) {
           const int64_t mvms = s.layer.mvms * (c + 1) / chunks - s.layer.mvms * c / chunks;
           // Latency mode: chunk c on replica c % r. Throughput mode: the
           // sample's MVMs split over all replicas.
           const int64_t parts = throughput ? s.replicas : 1;
-          std::vector<int> mvm_tasks;
           for (int64_t k = 0; k < parts; ++k) {
             const int64_t r = throughput ? k : c % s.replicas;
             const int64_t share = throughput ? mvms * (k + 1) / parts - mvms * k / parts : mvms;
             if (share == 0) continue;
             const int t = sim.AddTask(replica_res[i][r], share * s.mvm_ns, share * s.mvm_pj, group[i]);
             add_instr(t, mvm_op, s.cores[r], static_cast<int>(i), static_cast<int>(r),
-                      gran == "wordline" ? share * row_groups : share, 0, -1,
-                      static_cast<int>(throughput ? b : c), deps, "");
-            mvm_tasks.push_back(t);
-          }
-          last = mvm_tasks.empty() ? -1 : mvm_tasks.back();
-          if (s.vec_elements > 0 || mvm_tasks.size() != 1) {
-            // Partial sums are reduced on the vector unit of the core that
-            // holds the replica (each part's share on its own core), then
-            // joined.
-            // A replica wider than a core reduces its partial sums on
-            // every core it spans (each core its own row tiles').
-            std::vector<int> reduced;
-            for (size_t k = 0; k < mvm_tasks.size(); ++k) {
-              const int64_t r = throughput ? static_cast<int64_t>(k) : c % s.replicas;
-              const std::vector<int>& span = s.spans[r];
-              const double elems = s.vec_elements / chunks / mvm_tasks.size() / span.size();
-              const hw::Cost v = hw::VectorCost(vu, chip.clock_mhz(), static_cast<int64_t>(elems));
-              for (int core : span) {
-                const int t = sim.AddTask(vec_res[core], v.latency_ns, v.energy_pj, group[i]);
-                add_instr(t, OPCODE_VEC, core, static_cast<int>(i), static_cast<int>(r),
-                          static_cast<int64_t>(elems), 0, -1, static_cast<int>(throughput ? b : c),
-                          {mvm_tasks[k]}, "partial-sum reduction");
-                reduced.push_back(t);
-              }
+                      gran == "wordline" ? share * row_groups : share, 0, -1, unit, deps, "");
+            const double fraction = mvms > 0 ? static_cast<double>(share) / mvms : 1.0;
+            if (s.vec_elements <= 0) {
+              pieces.push_back({t, s.cores[r], fraction});
+              continue;
             }
-            last = reduced.back();
-            if (reduced.size() > 1) {
-              const int join = sim.AddTask(vec_res[s.cores[0]], 0, 0, group[i]);
-              add_instr(join, OPCODE_VEC, s.cores[0], static_cast<int>(i), 0, 0, 0, -1,
-                        static_cast<int>(throughput ? b : c), reduced, "join");
-              last = join;
+            // Partial sums are reduced on the vector unit of the core that
+            // holds the replica. A replica wider than a core reduces its own
+            // row tiles' partial sums on every core it spans, then the
+            // cores finish the sum as a ring reduce-scatter: each sends
+            // (span - 1) / span of its partial sums to the next and adds
+            // what it receives, ending with 1 / span of the outputs.
+            const std::vector<int>& span = s.spans[r];
+            const double ns = static_cast<double>(span.size());
+            const double elems = s.vec_elements / chunks * fraction / ns;
+            const hw::Cost v = hw::VectorCost(vu, chip.clock_mhz(), static_cast<int64_t>(elems));
+            std::vector<int> local;
+            for (int core : span) {
+              const int rt = sim.AddTask(vec_res[core], v.latency_ns, v.energy_pj, group[i]);
+              add_instr(rt, OPCODE_VEC, core, static_cast<int>(i), static_cast<int>(r), static_cast<int64_t>(elems),
+                        0, -1, unit, {t}, "partial-sum reduction");
+              local.push_back(rt);
+            }
+            if (span.size() == 1) {
+              pieces.push_back({local[0], span[0], fraction});
+              continue;
+            }
+            const double psums = static_cast<double>(share) * s.layer.cols * s.layer.groups;
+            const int64_t bytes = static_cast<int64_t>(psums * psum_bytes * (ns - 1) / ns);
+            const hw::Cost add = hw::VectorCost(vu, chip.clock_mhz(), static_cast<int64_t>(psums * (ns - 1) / ns));
+            for (size_t k = 0; k < span.size(); ++k) {
+              const int from = span[(k + span.size() - 1) % span.size()];
+              const hw::Cost x = hw::NocCost(chip.noc(), std::max(1, hw::NocHops(chip, from, span[k])), bytes);
+              const int st = sim.AddTask(noc, x.latency_ns, x.energy_pj, group[i]);
+              add_instr(st, OPCODE_SEND, from, static_cast<int>(i), static_cast<int>(r), 1, bytes, span[k], unit,
+                        {local[(k + span.size() - 1) % span.size()]}, "partial sums");
+              const int at = sim.AddTask(vec_res[span[k]], add.latency_ns, add.energy_pj, group[i]);
+              add_instr(at, OPCODE_VEC, span[k], static_cast<int>(i), static_cast<int>(r),
+                        static_cast<int64_t>(psums * (ns - 1) / ns), 0, -1, unit, {st, local[k]},
+                        "partial-sum reduce-scatter");
+              pieces.push_back({at, span[k], fraction / ns});
             }
           }
         } else {
@@ -443,52 +471,39 @@ absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDes
           } else {
             shares.push_back({s.cores[c % ncores], ncores});
           }
-          std::vector<int> parts_done;
           for (const auto& [core, count] : shares) {
-            const double elems = s.vec_elements / chunks * count / ncores;
+            const double fraction = static_cast<double>(count) / ncores;
+            const double elems = s.vec_elements / chunks * fraction;
             const hw::Cost v = hw::VectorCost(vu, chip.clock_mhz(), static_cast<int64_t>(elems));
             const int t = sim.AddTask(vec_res[core], v.latency_ns, v.energy_pj, group[i]);
-            add_instr(t, OPCODE_VEC, core, static_cast<int>(i), 0, static_cast<int64_t>(elems), 0, -1,
-                      static_cast<int>(throughput ? b : c), deps, std::string(ir::OpName(n.op)));
-            parts_done.push_back(t);
+            add_instr(t, OPCODE_VEC, core, static_cast<int>(i), 0, static_cast<int64_t>(elems), 0, -1, unit, deps,
+                      std::string(ir::OpName(n.op)));
+            pieces.push_back({t, core, fraction});
           }
-          last = parts_done.back();
-          if (parts_done.size() > 1) {
-            const int join = sim.AddTask(vec_res[s.cores[0]], 0, 0, group[i]);
-            add_instr(join, OPCODE_VEC, s.cores[0], static_cast<int>(i), 0, 0, 0, -1,
-                      static_cast<int>(throughput ? b : c), parts_done, "join");
-            last = join;
+        }
+        // Pieces on other cores than the consumer's home travel there.
+        const int peer =
+            consumer[i] >= 0 && stages[consumer[i]].cores != s.cores ? stages[consumer[i]].cores[0] : -1;
+        std::vector<int> arrived;
+        for (const Piece& pc : pieces) {
+          if (peer < 0 || pc.core == peer) {
+            arrived.push_back(pc.task);
+            continue;
           }
+          const int64_t bytes = static_cast<int64_t>(s.out_bytes / chunks * pc.fraction);
+          const hw::Cost x = hw::NocCost(chip.noc(), std::max(1, hw::NocHops(chip, pc.core, peer)), bytes);
+          const int t = sim.AddTask(noc, x.latency_ns, x.energy_pj, group[i]);
+          add_instr(t, OPCODE_SEND, pc.core, static_cast<int>(i), 0, 1, bytes, peer, unit, {pc.task}, "");
+          arrived.push_back(t);
+        }
+        int last = arrived.empty() ? -1 : arrived.back();
+        if (arrived.size() > 1) {
+          // Joined where the consumer starts (a zero-time marker).
+          const int home = peer >= 0 ? peer : s.cores[0];
+          last = sim.AddTask(vec_res[home], 0, 0, group[i]);
+          add_instr(last, OPCODE_VEC, home, static_cast<int>(i), 0, 0, 0, -1, unit, arrived, "join");
         }
         done[i][c] = last;
-      }
-      // Results travel to consumers on other cores.
-      bool remote = false;
-      for (size_t j = i + 1; j < stages.size() && !remote; ++j) {
-        if (std::find(stages[j].producers.begin(), stages[j].producers.end(), static_cast<int>(i)) !=
-                stages[j].producers.end() &&
-            stages[j].cores[0] != s.cores[0]) {
-          remote = true;
-        }
-      }
-      if (remote) {
-        int peer = s.cores[0];
-        for (size_t j = i + 1; j < stages.size(); ++j) {
-          if (std::count(stages[j].producers.begin(), stages[j].producers.end(), static_cast<int>(i)) &&
-              stages[j].cores[0] != s.cores[0]) {
-            peer = stages[j].cores[0];
-            break;
-          }
-        }
-        const int hops = std::max(1, hw::NocHops(chip, s.cores[0], peer));
-        for (int64_t c = 0; c < chunks; ++c) {
-          const int64_t bytes = static_cast<int64_t>(s.out_bytes / chunks);
-          const hw::Cost x = hw::NocCost(chip.noc(), hops, bytes);
-          const int t = sim.AddTask(noc, x.latency_ns, x.energy_pj, group[i]);
-          add_instr(t, OPCODE_SEND, s.cores[0], static_cast<int>(i), 0, 1, bytes, peer,
-                    static_cast<int>(throughput ? b : c), {done[i][c]}, "");
-          done[i][c] = t;
-        }
       }
     }
     // Output store.

@@ -1,6 +1,7 @@
 #include "backends/crossbar/compiler.h"
 
 #include <cstdlib>
+#include <map>
 #include <set>
 
 #include "frontends/onnx/onnx_importer.h"
@@ -113,6 +114,53 @@ TEST(CompilerTest, MetaOperatorsUseTheGranularitysRead) {
     EXPECT_THAT(text, HasSubstr("parallel {")) << target;
     EXPECT_THAT(text, HasSubstr("vec.nn.relu(")) << target;
   }
+}
+
+TEST(CompilerTest, LayersOwnWholeCoresAndFillThemWithReplicas) {
+  ir::Module m = Model("resnet18");
+  const hw::HardwareDescription hwd = *hw::LoadTarget("isaac");
+  IMCC_ASSERT_OK_AND_ASSIGN(Compiled c, Compile(m, hwd, {.schedule = "throughput"}));
+  EXPECT_NE(c.program.placement().find("layers own cores"), std::string::npos);
+  std::map<int32_t, std::string> owner;
+  const int64_t per_core = hwd.chip().core().arrays();
+  for (const StageMapping& s : c.program.stages()) {
+    for (int32_t core : s.cores()) {
+      auto [it, fresh] = owner.emplace(core, s.name());
+      EXPECT_EQ(it->second, s.name()) << "core " << core << " holds two layers";
+    }
+    // Crossbar-level duplication: a layer's last core has no room for
+    // another replica.
+    const int64_t cores_owned = (s.replicas() * s.arrays_per_replica() + per_core - 1) / per_core;
+    EXPECT_LT(cores_owned * per_core - s.replicas() * s.arrays_per_replica(), s.arrays_per_replica()) << s.name();
+  }
+}
+
+TEST(CompilerTest, ReplicasWiderThanACoreExchangePartialSums) {
+  ir::Module m = Model("resnet18");
+  // isaac: 96 crossbars per tile; one copy of a layer4 3x3 convolution takes 1152.
+  IMCC_ASSERT_OK_AND_ASSIGN(Compiled c, Compile(m, *hw::LoadTarget("isaac"), {.schedule = "throughput", .batch = 1}));
+  int psum_sends = 0;
+  for (const Instruction& i : c.program.instructions()) {
+    if (i.op() == OPCODE_SEND && i.detail() == "partial sums") {
+      ++psum_sends;
+      EXPECT_NE(i.core(), i.peer_core());
+      EXPECT_GT(i.bytes(), 0);
+    }
+  }
+  EXPECT_GT(psum_sends, 0);
+}
+
+TEST(CompilerTest, BatchPipelineServesTheOldestSampleFirst) {
+  // The first sample of a batch finishes about as soon as it would alone:
+  // later samples do not overtake it at shared resources.
+  ir::Module m = Model("resnet18");
+  const hw::HardwareDescription hwd = *hw::LoadTarget("pimcomp-default");
+  IMCC_ASSERT_OK_AND_ASSIGN(Compiled one, Compile(m, hwd, {.schedule = "throughput", .batch = 1}));
+  IMCC_ASSERT_OK_AND_ASSIGN(Compiled many, Compile(m, hwd, {.schedule = "throughput", .batch = 16}));
+  IMCC_ASSERT_OK_AND_ASSIGN(hw::Report r1, SimulateProgram(one, m, hwd));
+  IMCC_ASSERT_OK_AND_ASSIGN(hw::Report r16, SimulateProgram(many, m, hwd));
+  EXPECT_LT(r16.latency_ns(), 1.5 * r1.latency_ns());
+  EXPECT_GT(r16.throughput_per_s(), r1.throughput_per_s());
 }
 
 TEST(CompilerTest, OutputIsDeterministic) {

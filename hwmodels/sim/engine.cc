@@ -13,7 +13,9 @@ namespace {
 struct Entry {
   double time;
   int task;
+  int64_t priority = 0;  // ready queues: lower first (then earliest ready, then lowest id)
   bool operator>(const Entry& o) const {
+    if (priority != o.priority) return priority > o.priority;
     return time != o.time ? time > o.time : task > o.task;
   }
 };
@@ -37,12 +39,15 @@ int Simulation::AddTask(int resource, double duration_ns, double energy_pj, int 
   resource_of_.push_back(resource);
   group_of_.push_back(group);
   duration_.push_back(duration_ns);
+  priority_.push_back(0);
   energy_.push_back(energy_pj);
   if (!name.empty()) names_.emplace_back(id, std::string(name));
   return id;
 }
 
 void Simulation::AddDependency(int before, int after) { edges_.emplace_back(before, after); }
+
+void Simulation::SetPriority(int task, int64_t priority) { priority_[task] = priority; }
 
 int Simulation::AddStorage(std::string name, int64_t capacity_bytes) {
   storages_.emplace_back(std::move(name), capacity_bytes);
@@ -61,6 +66,7 @@ void Simulation::Reserve(int64_t tasks, int64_t dependencies) {
   resource_of_.reserve(tasks);
   group_of_.reserve(tasks);
   duration_.reserve(tasks);
+  priority_.reserve(tasks);
   energy_.reserve(tasks);
   edges_.reserve(dependencies);
 }
@@ -77,6 +83,7 @@ int Simulation::Append(const Simulation& o) {
     resource_of_.push_back(o.resource_of_[t] + res_base);
     group_of_.push_back(o.group_of_[t] >= 0 ? o.group_of_[t] + group_base : -1);
     duration_.push_back(o.duration_[t]);
+    priority_.push_back(o.priority_[t]);
     energy_.push_back(o.energy_[t]);
   }
   for (const auto& [t, name] : o.names_) names_.emplace_back(t + task_base, name);
@@ -225,7 +232,7 @@ absl::StatusOr<Result> Simulation::Run() const {
     }
   };
   for (int t = 0; t < n; ++t) {
-    if (remaining[t] == 0) ready[resource_of_[t]].push(Entry{0, t});
+    if (remaining[t] == 0) ready[resource_of_[t]].push(Entry{0, t, priority_[t]});
   }
   for (int r = 0; r < nr; ++r) start_ready(r, 0);
   int done = 0;
@@ -248,7 +255,7 @@ absl::StatusOr<Result> Simulation::Run() const {
       const int s = succ[k];
       cp[s] = std::max(cp[s], my_cp);
       if (--remaining[s] == 0) {
-        ready[resource_of_[s]].push(Entry{now, s});
+        ready[resource_of_[s]].push(Entry{now, s, priority_[s]});
         touched.push_back(resource_of_[s]);
       }
     }

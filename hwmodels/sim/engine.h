@@ -1,10 +1,11 @@
 // The discrete-event simulation engine every backend uses: resources with a
 // number of parallel slots, tasks with a duration, a dynamic energy and
 // dependencies, list-scheduled in event order with deterministic
-// tie-breaking (earliest ready first, then lowest task id). It reports the
-// makespan, per-resource busy time and energy (dynamic per task, static per
-// resource x makespan), per-group (layer) breakdowns and an analytical lower
-// bound. Reports and traces are in report.h.
+// tie-breaking (lowest priority value, then earliest ready, then lowest
+// task id). It reports the makespan, per-resource busy time and energy
+// (dynamic per task, static per resource x makespan), per-group (layer)
+// breakdowns and an analytical lower bound. Reports and traces are in
+// report.h.
 #ifndef IMCC_HWMODELS_SIM_ENGINE_H_
 #define IMCC_HWMODELS_SIM_ENGINE_H_
 
@@ -73,6 +74,11 @@ class Simulation {
               absl::string_view name = "");
   // `after` starts no earlier than `before` ends.
   void AddDependency(int before, int after);
+  // Among tasks ready on one resource, lower priority values start first
+  // (default 0 for all: earliest ready first, then lowest id). A batch
+  // pipeline gives each task its sample index, so a resource serves the
+  // oldest sample first, as an in-order pipeline does.
+  void SetPriority(int task, int64_t priority);
 
   // A buffer with a byte capacity. A task that allocates in it starts only
   // when the bytes are free (it waits, and the tasks queued behind it on the
@@ -112,6 +118,7 @@ class Simulation {
   std::vector<int> resource_of_;
   std::vector<int> group_of_;
   std::vector<double> duration_;
+  std::vector<int64_t> priority_;
   std::vector<double> energy_;
   std::vector<std::pair<int, std::string>> names_;  // sparse, sorted by task
   std::vector<std::pair<int, int>> edges_;

@@ -64,6 +64,23 @@ TEST(EngineTest, CapacityRunsTasksInParallel) {
   EXPECT_DOUBLE_EQ(r.makespan_ns, 20);
 }
 
+TEST(EngineTest, LowerPriorityValueStartsFirstEvenIfReadyLater) {
+  Simulation s;
+  const int r = s.AddResource({"r", "noc-link", 1, 0});
+  const int q = s.AddResource({"q", "vector", 1, 0});
+  const int old_pre = s.AddTask(q, 5, 0);   // sample 0's earlier stage
+  const int young = s.AddTask(r, 10, 0);     // sample 1, ready at 0
+  const int old = s.AddTask(r, 10, 0);       // sample 0, ready at 5
+  const int young2 = s.AddTask(r, 10, 0);    // sample 1 again, ready at 0
+  s.AddDependency(old_pre, old);
+  s.SetPriority(young, 1);
+  s.SetPriority(young2, 1);
+  IMCC_ASSERT_OK_AND_ASSIGN(Result res, s.Run());
+  EXPECT_DOUBLE_EQ(res.start_ns[young], 0);   // nothing older is ready yet
+  EXPECT_DOUBLE_EQ(res.start_ns[old], 10);    // ahead of young2, which was ready first
+  EXPECT_DOUBLE_EQ(res.start_ns[young2], 20);
+}
+
 TEST(EngineTest, TiesGoToTheLowerTaskId) {
   Simulation s;
   const int r0 = s.AddResource({"r", "array", 1, 0});
