@@ -25,6 +25,7 @@ absl::StatusOr<std::unique_ptr<PartitionModel>> MakePartitionModel(const ir::Mod
     double weight_bytes = 0;
     int64_t rows_per_array = 0;
     double out_bytes = 0;  // activations per sample leaving the layer
+    double psum_bytes = 0; // partial sums per sample exchanged between the cores a replica spans
     int last_consumer = 0; // index of the last unit that reads them (transitively through vector ops)
   };
   std::vector<Unit> units;
@@ -58,6 +59,15 @@ absl::StatusOr<std::unique_ptr<PartitionModel>> MakePartitionModel(const ir::Mod
       unit.mvm_pj = c.energy_pj * arrays;
       unit.weight_bytes = static_cast<double>(l.rows) * l.cols * l.groups * arr.weight_bits() / 8.0 / parts;
       unit.rows_per_array = tile.rows;
+      {
+        // As the compiler maps it: a replica spanning n cores finishes its
+        // partial sums (32-bit) as a ring reduce-scatter, (n - 1) / n of
+        // them crossing the NoC.
+        const int64_t per_core = std::max<int64_t>(1, chip.core().arrays());
+        const double n = static_cast<double>((arrays + per_core - 1) / per_core);
+        const double cols = static_cast<double>(l.cols) * l.groups / parts;
+        unit.psum_bytes = static_cast<double>(l.mvms) * cols * 4.0 * (n - 1) / n;
+      }
       split.push_back(unit);
       layer_of_unit.push_back(static_cast<int>(u));
       model->names.push_back(unit.stage.name);
@@ -88,7 +98,13 @@ absl::StatusOr<std::unique_ptr<PartitionModel>> MakePartitionModel(const ir::Mod
   }
   model->num_units = static_cast<int>(units.size());
   const hw::ExternalMemory mem = chip.external_memory();
-  model->cost = [units, budget, batch, arr, mem](int b, int e) {
+  // The NoC as the simulator has it: a pool of links (one on a bus).
+  const double noc_bytes_per_ns =
+      chip.noc().link_bandwidth_gbps() *
+      (chip.noc().topology() == hw::TOPOLOGY_BUS ? 1.0
+                                                 : static_cast<double>(std::max<uint32_t>(
+                                                       1, std::min(chip.cores_x(), chip.cores_y()))));
+  model->cost = [units, budget, batch, arr, mem, noc_bytes_per_ns](int b, int e) {
     partition::SegmentCost c;
     std::vector<StageCost> stages;
     int64_t arrays = 0;
@@ -129,8 +145,13 @@ absl::StatusOr<std::unique_ptr<PartitionModel>> MakePartitionModel(const ir::Mod
     const hw::Cost spill = hw::DramStreamCost(mem, static_cast<int64_t>(spill_bytes));
     double compute_pj = 0;
     for (int u = b; u < e; ++u) compute_pj += units[u].mvm_pj * units[u].stage.mvms * batch;
-    c.time_ns = std::max(load.latency_ns, write_ns) + rep->latency_ns + (batch - 1) * rep->bottleneck_ns +
-                spill.latency_ns;
+    // Every layer's outputs and partial sums cross the NoC once per sample;
+    // when that takes longer than the slowest stage, it sets the pace.
+    double noc_bytes = 0;
+    for (int u = b; u < e; ++u) noc_bytes += units[u].out_bytes + units[u].psum_bytes;
+    const double noc_ns = noc_bytes_per_ns > 0 ? noc_bytes / noc_bytes_per_ns : 0;
+    c.time_ns = std::max(load.latency_ns, write_ns) + rep->latency_ns + noc_ns +
+                (batch - 1) * std::max(rep->bottleneck_ns, noc_ns) + spill.latency_ns;
     c.energy_pj = load.energy_pj + rows_written * arr.write_energy_pj_per_row() + spill.energy_pj + compute_pj;
     return c;
   };
