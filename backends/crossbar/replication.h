@@ -25,6 +25,11 @@
 //               which no two layers share. The compiler uses this mode
 //               whenever one copy of every layer fits it.
 //
+// A layer's MVMs per sample are its output positions, i.e. the final
+// layer's times the square of the cumulative stride between them, so
+// equalising stage times is CIM-MLC's cumulative-stride pipeline balancing
+// (and it extends to branches and non-conv layers).
+//
 // Strategies (all deterministic):
 //   none     r = 1 everywhere.
 //   uniform  the same r for every layer, as large as the budget allows.

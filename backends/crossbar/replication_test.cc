@@ -58,6 +58,21 @@ TEST(ReplicationTest, VectorWorkSpreadsOverTheReplicasCores) {
   EXPECT_DOUBLE_EQ(StageTime(s, 8), 50.0);
 }
 
+TEST(ReplicationTest, BalancingFollowsTheCumulativeStride) {
+  // CIM-MLC balances an element pipeline by cumulative stride: a layer
+  // whose outputs are s^2 times as many as the last layer's must run s^2
+  // times as many MVMs per final output. Three convolutions with stride-2
+  // steps between them (28x28, 14x14, 7x7 outputs) and the same MVM cost
+  // get replicas in the ratio 16 : 4 : 1.
+  const std::vector<StageCost> chain = {{"c1", 1, 28 * 28, 1.0}, {"c2", 1, 14 * 14, 1.0}, {"c3", 1, 7 * 7, 1.0}};
+  for (ReplicationStrategy st :
+       {ReplicationStrategy::kBalance, ReplicationStrategy::kDp, ReplicationStrategy::kOptimal}) {
+    IMCC_ASSERT_OK_AND_ASSIGN(Replication r, Replicate(chain, 21, st));
+    EXPECT_THAT(r.replicas, ElementsAre(16, 4, 1)) << StrategyName(st);
+    EXPECT_DOUBLE_EQ(r.bottleneck_ns, 49) << StrategyName(st);
+  }
+}
+
 TEST(ReplicationTest, FootprintRoundsToWholeCoresWhenLayersOwnCores) {
   const StageCost s{"b", 3, 10, 1.0};
   EXPECT_EQ(Footprint(s, 1, 0), 3);
