@@ -296,6 +296,9 @@ absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDes
                             ? 1
                             : static_cast<int>(std::max<uint32_t>(1, std::min(chip.cores_x(), chip.cores_y())));
   const int noc = sim.AddResource({"noc", "noc-link", noc_slots, 0});
+  // Router and wire delay: it adds latency but takes no link bandwidth
+  // (flits are pipelined), so it runs on a resource that never queues.
+  const int noc_wire = sim.AddResource({"noc-wire", "noc-latency", 1 << 30, 0});
   const int dram = sim.AddResource({"dram", "dram", static_cast<int>(std::max<uint32_t>(1, chip.external_memory().channels())), 0});
   std::vector<std::vector<int>> replica_res(stages.size());
   for (int id : mvm_stage_ids) {
@@ -345,6 +348,19 @@ absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDes
     if (throughput) sim.SetPriority(task, chunk);  // oldest sample first
   };
   const Opcode mvm_op = gran == "core" ? OPCODE_READ_CORE : gran == "wordline" ? OPCODE_READ_WL : OPCODE_MVMUL;
+  // A NoC transfer: SEND holds a link for bytes / bandwidth, RECV at the
+  // destination completes hops x hop latency later. Returns the RECV.
+  auto send = [&](int from, int to, int64_t bytes, int stage, int replica, int unit, int dep,
+                  const std::string& detail) {
+    const int hops = std::max(1, hw::NocHops(chip, from, to));
+    const hw::Cost x = hw::NocCost(chip.noc(), hops, bytes);
+    const double wire_ns = hops * chip.noc().hop_latency_ns();
+    const int link = sim.AddTask(noc, std::max(0.0, x.latency_ns - wire_ns), x.energy_pj, group[stage]);
+    add_instr(link, OPCODE_SEND, from, stage, replica, 1, bytes, to, unit, {dep}, detail);
+    const int recv = sim.AddTask(noc_wire, wire_ns, 0, group[stage]);
+    add_instr(recv, OPCODE_RECV, to, stage, replica, 1, bytes, from, unit, {link}, detail);
+    return recv;
+  };
   const int64_t row_groups = CeilDiv(std::min<int64_t>(arr.rows(), arr.rows()),
                                      arr.max_active_rows() ? arr.max_active_rows() : arr.rows());
 
@@ -446,10 +462,8 @@ absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDes
             const hw::Cost add = hw::VectorCost(vu, chip.clock_mhz(), static_cast<int64_t>(psums * (ns - 1) / ns));
             for (size_t k = 0; k < span.size(); ++k) {
               const int from = span[(k + span.size() - 1) % span.size()];
-              const hw::Cost x = hw::NocCost(chip.noc(), std::max(1, hw::NocHops(chip, from, span[k])), bytes);
-              const int st = sim.AddTask(noc, x.latency_ns, x.energy_pj, group[i]);
-              add_instr(st, OPCODE_SEND, from, static_cast<int>(i), static_cast<int>(r), 1, bytes, span[k], unit,
-                        {local[(k + span.size() - 1) % span.size()]}, "partial sums");
+              const int st = send(from, span[k], bytes, static_cast<int>(i), static_cast<int>(r), unit,
+                                  local[(k + span.size() - 1) % span.size()], "partial sums");
               const int at = sim.AddTask(vec_res[span[k]], add.latency_ns, add.energy_pj, group[i]);
               add_instr(at, OPCODE_VEC, span[k], static_cast<int>(i), static_cast<int>(r),
                         static_cast<int64_t>(psums * (ns - 1) / ns), 0, -1, unit, {st, local[k]},
@@ -491,10 +505,7 @@ absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDes
             continue;
           }
           const int64_t bytes = static_cast<int64_t>(s.out_bytes / chunks * pc.fraction);
-          const hw::Cost x = hw::NocCost(chip.noc(), std::max(1, hw::NocHops(chip, pc.core, peer)), bytes);
-          const int t = sim.AddTask(noc, x.latency_ns, x.energy_pj, group[i]);
-          add_instr(t, OPCODE_SEND, pc.core, static_cast<int>(i), 0, 1, bytes, peer, unit, {pc.task}, "");
-          arrived.push_back(t);
+          arrived.push_back(send(pc.core, peer, bytes, static_cast<int>(i), 0, unit, pc.task, ""));
         }
         int last = arrived.empty() ? -1 : arrived.back();
         if (arrived.size() > 1) {
@@ -601,6 +612,7 @@ std::string ProgramToText(const Program& p) {
     absl::StrAppend(&out, " count=", i.count());
     if (i.bytes()) absl::StrAppend(&out, " bytes=", i.bytes());
     if (i.peer_core() >= 0 && i.op() == OPCODE_SEND) absl::StrAppend(&out, " to=core", i.peer_core());
+    if (i.peer_core() >= 0 && i.op() == OPCODE_RECV) absl::StrAppend(&out, " from=core", i.peer_core());
     absl::StrAppend(&out, " chunk=", i.chunk());
     if (!i.detail().empty()) absl::StrAppend(&out, " (", i.detail(), ")");
     if (i.deps_size()) {
@@ -644,6 +656,8 @@ std::string ProgramToMetaOps(const Program& p) {
           absl::StrAppendFormat(&out, "  mov(core%d -> core%d, %d bytes)  // %s\n", ins.core(), ins.peer_core(),
                                 ins.bytes(), ins.stage());
           break;
+        case OPCODE_RECV:
+          break;  // the receiving end of the mov above
         case OPCODE_LD:
           absl::StrAppendFormat(&out, "  load(core%d, %d bytes)\n", ins.core(), ins.bytes());
           break;
