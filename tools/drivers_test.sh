@@ -126,13 +126,15 @@ expect_ok "partitioned verify" "$COMPILE" --model="$TINY/tiny_cnn.onnx" --target
 grep -q "^partitions: 4 " "$T/out" && grep -q "functional vs quantised reference: bit-exact" "$T/out" && ok \
   || bad "partitioned functional run"
 grep -q "weight replacement executed: 4 partitions" "$T/out" && ok || bad "partitioned run did not execute its weight writes"
-# A real architecture larger than the chip, with synthetic weights: 27
-# partitions on compass-s, each layer read from what its partition wrote.
+# A real architecture larger than the chip, with synthetic weights: tens
+# of partitions on compass-s, each layer read from what its partition
+# wrote, every partition's write executed.
 expect_ok "fill-weights verify mobilenet_v2" "$COMPILE" --model="$R/testdata/models/mobilenet_v2.onnx" \
   --target=compass-s --schedule=throughput --batch=2 --fill-weights=1 \
   --verify="$R/testdata/models/inputs/image_224_input_0.pb"
-grep -q "functional vs quantised reference: bit-exact" "$T/out" && grep -q "weight replacement executed: 27 partitions" "$T/out" \
-  && ok || bad "mobilenet_v2 on compass-s functional"
+parts=$(sed -n 's/^partitions: \([0-9]*\) .*/\1/p' "$T/out")
+[[ -n "$parts" && "$parts" -gt 10 ]] && grep -q "functional vs quantised reference: bit-exact" "$T/out" \
+  && grep -q "weight replacement executed: $parts partitions" "$T/out" && ok || bad "mobilenet_v2 on compass-s functional"
 expect_error "negative fill-weights" "--fill-weights must be a seed >= 0 (or -1 for off), got -5" \
   "$COMPILE" --fill-weights=-5
 expect_error "verify shape-only" "--verify needs a model with weights; weight '" \
