@@ -2,18 +2,12 @@
 
 #include <algorithm>
 #include <map>
+#include <random>
 
 #include "hwmodels/cost.h"
 
 namespace imcc::crossbar {
 namespace {
-
-uint64_t SplitMix64(uint64_t& state) {
-  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 std::vector<int> Order(const hw::Chip& chip, bool serpentine) {
   std::vector<int> order;
@@ -73,10 +67,10 @@ CorePlacement PlaceCores(const hw::Chip& chip, const std::vector<Traffic>& traff
     return t.bytes * hw::NocHops(chip, phys[t.from], phys[t.to]);
   };
   std::vector<int> flows;
-  uint64_t state = seed;
+  std::mt19937_64 rng(seed);  // the standard fixes its sequence
   for (int64_t trial = 0; trial < max_trials; ++trial) {
-    const int a = busy[SplitMix64(state) % busy.size()];
-    const int b = static_cast<int>(SplitMix64(state) % cores);
+    const int a = busy[rng() % busy.size()];
+    const int b = static_cast<int>(rng() % cores);
     if (a == b) continue;
     flows.assign(touching[a].begin(), touching[a].end());
     flows.insert(flows.end(), touching[b].begin(), touching[b].end());

@@ -1,6 +1,7 @@
 #include "passes/graph/fill_weights.h"
 
 #include <cmath>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -11,22 +12,6 @@
 
 namespace imcc::passes {
 namespace {
-
-uint64_t SplitMix64(uint64_t& state) {
-  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-uint64_t Fnv1a(const std::string& s) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
 
 class FillWeightsPass : public Pass {
  public:
@@ -69,10 +54,10 @@ absl::StatusOr<int> FillShapeOnlyWeights(ir::Graph& graph, uint64_t seed) {
         hi = 1.5;
       }
     }
-    uint64_t state = seed ^ Fnv1a(v.name);
+    std::mt19937_64 rng(seed ^ ir::ContentHash(v.name));  // the standard fixes its sequence
     std::vector<double> data(count);
     for (double& d : data) {
-      const double u = static_cast<double>(SplitMix64(state) >> 11) * 0x1.0p-53;  // [0, 1)
+      const double u = static_cast<double>(rng() >> 11) * 0x1.0p-53;  // [0, 1)
       d = lo + (hi - lo) * u;
     }
     v.data = ir::MakeWeightData(ir::EncodeTensor(ir::MakeHostTensor(v.type, std::move(data))));

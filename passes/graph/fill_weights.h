@@ -4,8 +4,8 @@
 // trained weights. Pipeline name: "fill-weights{seed=N}". Weights that
 // already have data are left alone; the same seed gives the same bytes.
 //
-// Values: each weight's own stream (splitmix64 of the seed and the
-// weight's name), uniform in
+// Values: each weight's own stream (mt19937_64 seeded with the seed xor
+// the FNV-1a hash of the weight's name), uniform in
 //   rank >= 2:  +-sqrt(6 / fan_in), fan_in = elements / shape[0]
 //               (Kaiming-uniform, so ReLU networks keep their scale);
 //   rank <= 1:  [0.5, 1.5] when the name says it is a variance or a scale
