@@ -196,7 +196,8 @@ absl::StatusOr<Compiled> Compile(const ir::Module& module, const hw::HardwareDes
   for (const StageCost& c : costs) owned_cores += Footprint(c, 1, arrays_per_core) / arrays_per_core;
   const bool own_cores = owned_cores <= cores;
   IMCC_ASSIGN_OR_RETURN(Replication rep,
-                        Replicate(costs, budget, opt.replication, own_cores ? arrays_per_core : 0));
+                        Replicate(costs, budget, opt.replication, own_cores ? arrays_per_core : 0,
+                                  throughput ? SpareCrossbars::kLeaveEmpty : SpareCrossbars::kShortenStages));
   for (size_t k = 0; k < mvm_stage_ids.size(); ++k) stages[mvm_stage_ids[k]].replicas = rep.replicas[k];
 
   // Placement. Replicas' arrays are laid contiguously over logical cores

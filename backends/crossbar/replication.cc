@@ -146,7 +146,7 @@ Replication Evaluate(const std::vector<StageCost>& stages, std::vector<int64_t> 
 }
 
 absl::StatusOr<Replication> Replicate(const std::vector<StageCost>& stages, int64_t budget,
-                                      ReplicationStrategy strategy, int64_t core_arrays) {
+                                      ReplicationStrategy strategy, int64_t core_arrays, SpareCrossbars spare_use) {
   const size_t n = stages.size();
   const int64_t g = core_arrays;
   int64_t base = 0;
@@ -228,7 +228,8 @@ absl::StatusOr<Replication> Replicate(const std::vector<StageCost>& stages, int6
             const int64_t cost = (Footprint(s, rep, g) - base_fp) / unit;
             if (cost > b) break;
             const double t = StageTime(s, rep);
-            const Value v{std::max(best[b - cost].first, t), best[b - cost].second + t};
+            const double second = spare_use == SpareCrossbars::kShortenStages ? t : static_cast<double>(cost);
+            const Value v{std::max(best[b - cost].first, t), best[b - cost].second + second};
             if (v < next[b]) {
               next[b] = v;
               choice[l][b] = rep;
@@ -281,7 +282,7 @@ absl::StatusOr<Replication> Replicate(const std::vector<StageCost>& stages, int6
       // which shortens the pipeline fill and a sample's latency.
       int64_t used = 0;
       for (size_t l = 0; l < n; ++l) used += Footprint(stages[l], r[l], g);
-      while (true) {
+      while (spare_use == SpareCrossbars::kShortenStages) {
         size_t pick = n;
         double pick_t = -1;
         int64_t pick_next = 0;

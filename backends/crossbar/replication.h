@@ -37,7 +37,7 @@
 //            bottleneck layer while it fits (ties: lowest layer index).
 //   dp       CIM-MLC's knapsack duplication: dynamic programming over
 //            layers x crossbars minimising the bottleneck, then the sum of
-//            stage times (exact over each layer's candidate replica counts:
+//            stage times (or the crossbars used, with kLeaveEmpty) (exact over each layer's candidate replica counts:
 //            every count where ceil(m / r) changes, plus up to 64 more where
 //            the vector term does).
 //   optimal  minimise the bottleneck exactly: the optimum is one of the
@@ -93,12 +93,20 @@ int64_t Footprint(const StageCost& s, int64_t r, int64_t core_arrays);
 Replication Evaluate(const std::vector<StageCost>& stages, std::vector<int64_t> replicas,
                      int64_t core_arrays = 0);
 
+// What dp and optimal do with crossbars left once the bottleneck is
+// minimal: shorten the other stages (a sample's latency through the
+// pipeline: the element pipeline's goal), or leave them unprogrammed (a
+// batch pipeline's steady state does not improve, while every extra copy
+// costs weight writes and NoC transfers). balance never spends them.
+enum class SpareCrossbars { kShortenStages, kLeaveEmpty };
+
 // Replica counts for `strategy` within `budget` crossbars; layers own
 // whole cores of `core_arrays` crossbars when it is > 0 (see above).
 // ResourceExhausted ("needs N crossbars, the chip has M", or whole cores)
 // when even one replica of every layer does not fit `budget`.
 absl::StatusOr<Replication> Replicate(const std::vector<StageCost>& stages, int64_t budget,
-                                      ReplicationStrategy strategy, int64_t core_arrays = 0);
+                                      ReplicationStrategy strategy, int64_t core_arrays = 0,
+                                      SpareCrossbars spare = SpareCrossbars::kShortenStages);
 
 }  // namespace imcc::crossbar
 
