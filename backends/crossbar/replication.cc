@@ -282,7 +282,7 @@ absl::StatusOr<Replication> Replicate(const std::vector<StageCost>& stages, int6
       // which shortens the pipeline fill and a sample's latency.
       int64_t used = 0;
       for (size_t l = 0; l < n; ++l) used += Footprint(stages[l], r[l], g);
-      while (spare_use == SpareCrossbars::kShortenStages) {
+      while (true) {
         size_t pick = n;
         double pick_t = -1;
         int64_t pick_next = 0;

@@ -93,11 +93,13 @@ int64_t Footprint(const StageCost& s, int64_t r, int64_t core_arrays);
 Replication Evaluate(const std::vector<StageCost>& stages, std::vector<int64_t> replicas,
                      int64_t core_arrays = 0);
 
-// What dp and optimal do with crossbars left once the bottleneck is
-// minimal: shorten the other stages (a sample's latency through the
-// pipeline: the element pipeline's goal), or leave them unprogrammed (a
-// batch pipeline's steady state does not improve, while every extra copy
-// costs weight writes and NoC transfers). balance never spends them.
+// What dp does with crossbars left once the bottleneck is minimal: shorten
+// the other stages (a sample's latency through the pipeline: the element
+// pipeline's goal), or leave them unprogrammed (a batch pipeline's steady
+// state does not need them, and every copy costs weight writes). balance
+// never spends them; optimal always gives them to the slowest other
+// stages, which shortens the fill and leaves every non-bottleneck stage
+// slack.
 enum class SpareCrossbars { kShortenStages, kLeaveEmpty };
 
 // Replica counts for `strategy` within `budget` crossbars; layers own
