@@ -954,21 +954,7 @@ absl::StatusOr<std::vector<HostTensor>> Interpret(const Module& module,
       IMCC_ASSIGN_OR_RETURN(env[in], DecodeWeight(v.type, *v.data));
       decoded[in] = true;
     }
-    struct Release {
-      ~Release() {
-        for (ValueId in : node.inputs) {
-          if (last_use[in] != index) continue;
-          if (keep && g.value(in).kind != ValueKind::kWeight) continue;
-          std::vector<double>().swap(env[in].data);
-        }
-      }
-      const Node& node;
-      const std::vector<int>& last_use;
-      int index;
-      bool keep;
-      const Graph& g;
-      Env& env;
-    } release{n, last_use, index, options.values != nullptr, g, env};
+    bool overridden = false;
     if (options.override_node) {
       std::vector<const HostTensor*> ins;
       for (ValueId in : n.inputs) ins.push_back(&env[in]);
@@ -980,10 +966,15 @@ absl::StatusOr<std::vector<HostTensor>> Interpret(const Module& module,
                                                   " results, the node has ", n.outputs.size()));
         }
         for (size_t k = 0; k < n.outputs.size(); ++k) env[n.outputs[k]] = std::move((**r)[k]);
-        continue;
+        overridden = true;
       }
     }
-    IMCC_RETURN_IF_ERROR(runner.RunNode(n));
+    if (!overridden) IMCC_RETURN_IF_ERROR(runner.RunNode(n));
+    for (ValueId in : n.inputs) {
+      if (last_use[in] != index) continue;
+      if (options.values != nullptr && g.value(in).kind != ValueKind::kWeight) continue;
+      std::vector<double>().swap(env[in].data);
+    }
   }
   if (options.values != nullptr) *options.values = env;
   std::vector<HostTensor> out;
