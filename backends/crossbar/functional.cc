@@ -58,7 +58,7 @@ int WeightAxis(const ir::Node& n, int rank) {
 // hold it: offset-encoded and split into cell_bits-wide slices.
 struct CellWeights {
   int64_t k = 0, n = 0;
-  std::vector<int64_t> w;                   // the signed values (exact path)
+  std::vector<int64_t> w;                   // the signed values (exact path only)
   std::vector<std::vector<int32_t>> slices; // per weight slice, K x N
   std::vector<int64_t> sum_wu;              // per column: sum of offset weights
 };
@@ -104,7 +104,7 @@ class CrossbarDot {
         }
       }
     }
-    cw.w = std::move(w);
+    if (!slices) cw.w = std::move(w);  // the exact path multiplies these; the bit-level one reads slices
     return cw;
   }
 
